@@ -1,0 +1,42 @@
+# A thin front end over CMake. `make demo` and `make test` install what is missing
+# (Debian packages, as root), configure, build, and run.
+BUILD   ?= build
+JOBS    ?= 2
+DEBS    := build-essential cmake pkg-config libsvm-dev libjansson-dev libcriterion-dev python3
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build demo test test-asan model eval bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	./$(BUILD)/stance score --format table examples/market-voices.txt
+
+test: build
+	ctest --test-dir $(BUILD) -j$(JOBS) --output-on-failure
+
+test-asan: deps
+	cmake -S . -B $(BUILD)-asan -DSTANCE_SANITIZE=ON -DSTANCE_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(BUILD)-asan -j$(JOBS)
+	ctest --test-dir $(BUILD)-asan -j$(JOBS) --output-on-failure
+
+# Rebuild the shipped model from the corpus (train split), then measure it on the test split.
+model: build
+	./$(BUILD)/stance train training/corpus.jsonl --split train -o models/stance.model --quiet
+	./$(BUILD)/stance eval training/corpus.jsonl --split test --model models/stance.model
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan

@@ -1,0 +1,61 @@
+/*
+ * model.h — the model bundle: its text format, its validator, and the collapsed scorer.
+ *
+ * A bundle is one UTF-8 text file, LF line ends, in this exact order:
+ *
+ *   stance-model 1                     magic and format version
+ *   labels bullish critical cautious   label names, in libsvm label order 1..k
+ *   features hash_bits=18 …            the feature configuration (featurize.h)
+ *   info KEY VALUE                     zero or more: seed, C, data_fnv1a64, cv_macro_f1, …
+ *   libsvm N                           N lines follow: the model exactly as svm_save_model wrote it
+ *   …
+ *   end
+ *   checksum fnv1a64 HEX               FNV-1a 64 of every byte before this line
+ *
+ * The loader checks everything before trusting a byte (libsvm's own loader does not:
+ * see README "Robustness"): the checksum first, then each header line, then the
+ * libsvm section key by key (svm_type c_svc, kernel_type linear, 2 <= nr_class <= 8,
+ * rho/label/probA/probB/nr_sv with exactly the right number of finite values, labels
+ * exactly 1..k, nr_sv summing to total_sv, exactly total_sv SV lines each with k-1
+ * finite coefficients and strictly ascending indices in 1..2^hash_bits).
+ *
+ * Scoring never calls libsvm: at load time each one-vs-one decision function collapses
+ * into a weight vector w_p = sum(coef * SV), stored feature-major (W[index * P + p]) so
+ * each feature of a quote reads one contiguous row. Probabilities follow libsvm's
+ * definition: Platt sigmoids per pair, coupled by Wu, Lin and Weng's second method.
+ */
+#ifndef STANCE_MODEL_H
+#define STANCE_MODEL_H
+
+#include "stance.h"
+
+#define STANCE_MODEL_MAGIC "stance-model 1"
+#define STANCE_MAX_INFO 32
+
+struct stance_model {
+    stance_features_config cfg;
+    size_t k, npairs;
+    char *labels[STANCE_MAX_LABELS];
+    uint32_t dim;
+    double *W;              /* (dim + 1) * npairs, feature-major */
+    double rho[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];
+    double probA[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];
+    double probB[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];
+    int has_prob;
+    size_t ninfo;
+    char *info_key[STANCE_MAX_INFO], *info_val[STANCE_MAX_INFO];
+    char *libsvm_text;      /* the libsvm section, NUL-terminated, for libsvm's own path */
+    size_t libsvm_len;
+};
+
+uint64_t stance__fnv1a64(const void *buf, size_t len, uint64_t h);
+#define STANCE_FNV_OFFSET 0xcbf29ce484222325ULL
+
+/* Decision values -> probabilities and label, as libsvm's svm_predict_probability. */
+void stance__couple(const stance_model *m, const double *dec, stance_result *out);
+
+/* The process-wide lock around libsvm's global state (train, load, save). */
+void stance__libsvm_lock(void);
+void stance__libsvm_unlock(void);
+
+#endif

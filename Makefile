@@ -35,7 +35,7 @@ test-asan: deps
 
 # Rebuild the shipped model from the corpus (train split), then measure it on the test split.
 model: build
-	./$(BUILD)/stance train training/corpus.jsonl --split train -o models/stance.model --quiet
+	./$(BUILD)/stance train training/corpus.jsonl --split train,dev -o models/stance.model --quiet
 	./$(BUILD)/stance eval training/corpus.jsonl --split test --model models/stance.model
 
 clean:

@@ -198,7 +198,7 @@ typedef struct {
     unsigned seed;      /* seeds fold assignment and libsvm's rand() */
     int skip_invalid;   /* skip (and count) invalid lines instead of failing */
     int threads;        /* threads for cross-validation; results do not depend on it */
-    const char *split;  /* when set, use only lines whose "split" field equals it */
+    const char *split;  /* when set, use only lines whose "split" field is in this comma list */
     stance_features_config features;
     stance_progress_fn progress;
     void *progress_user;

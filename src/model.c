@@ -156,8 +156,11 @@ stance_status stance_model_load_mem(const char *buf, size_t len, const char *nam
 
     /* 1. checksum: the last line, over every byte before it */
     {
-        if (len < 2 || buf[len - 1] != '\n')
-            return stance__err(err, STANCE_E_MODEL, name, 0, -1, "not a stance model (no final newline)");
+        if (len < 2)
+            return stance__err(err, STANCE_E_MODEL, name, 0, -1, "empty: not a stance model");
+        if (buf[len - 1] != '\n')
+            return stance__err(err, STANCE_E_MODEL, name, 0, -1,
+                               "truncated: the checksum line is missing or incomplete");
         size_t e = len - 1, b = e;
         while (b > 0 && buf[b - 1] != '\n')
             b--;
@@ -364,9 +367,9 @@ static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines)
     if (c->llen > 6 && !memcmp(c->line, "probA ", 6)) {
         if (!parse_doubles(c->line + 6, c->line + c->llen, m->probA, P))
             return bad(c, "%s", "probA needs exactly k(k-1)/2 finite numbers");
-        if (!(p = expect_key(c, "probB", 0)))
+        if (!next_line(c) || c->llen < 6 || memcmp(c->line, "probB ", 6))
             return bad(c, "%s", "probA without probB");
-        if (!parse_doubles(p, c->line + c->llen, m->probB, P))
+        if (!parse_doubles(c->line + 6, c->line + c->llen, m->probB, P))
             return bad(c, "%s", "probB needs exactly k(k-1)/2 finite numbers");
         m->has_prob = 1;
         if (!next_line(c))
@@ -721,6 +724,7 @@ stance_status stance_score(const stance_model *m, stance_scratch *s, const char 
     if (!m || !s || !out || (!text && len) || s->m != m)
         return stance__err(err, STANCE_E_ARG, NULL, 0, -1, "stance_score: bad arguments");
     double dec[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];
+    memset(out, 0, sizeof *out);
     s->record = 0;
     run_scorer(m, s, text, len, dec);
     reset_counts(s);

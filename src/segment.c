@@ -70,29 +70,32 @@
 
 #include "internal.h"
 
-/* ---- word lists (segment_lex.c) */
-#define LEXDECL(name) int stance__seglex_##name(const char *w, size_t n);
-LEXDECL(verb)
-LEXDECL(aux)
-LEXDECL(hon)
-LEXDECL(hon_m)
-LEXDECL(hon_f)
-LEXDECL(particle)
-LEXDECL(suffix)
-LEXDECL(abbr)
-LEXDECL(corp)
-LEXDECL(titlehead)
-LEXDECL(rolemod)
-LEXDECL(stopcap)
-LEXDECL(furniture)
-LEXDECL(company_noun)
-LEXDECL(spokes)
-LEXDECL(det)
-LEXDECL(prep)
-LEXDECL(relative)
-LEXDECL(name_f)
-LEXDECL(name_m)
-#undef LEXDECL
+/* ---- word lists (segment_lex.c): one lookup gives a mask of the lists holding a word */
+uint32_t stance__seglex_mask(const char *w, size_t n);
+enum {
+    LX_VERB = 1u << 0,
+    LX_AUX = 1u << 1,
+    LX_HON = 1u << 2,
+    LX_HON_M = 1u << 3,
+    LX_HON_F = 1u << 4,
+    LX_PARTICLE = 1u << 5,
+    LX_SUFFIX = 1u << 6,
+    LX_ABBR = 1u << 7,
+    LX_CORP = 1u << 8,
+    LX_TITLEHEAD = 1u << 9,
+    LX_ROLEMOD = 1u << 10,
+    LX_STOPCAP = 1u << 11,
+    LX_FURNITURE = 1u << 12,
+    LX_PRON_M = 1u << 13,
+    LX_PRON_F = 1u << 14,
+    LX_COMPANY_NOUN = 1u << 15,
+    LX_SPOKES = 1u << 16,
+    LX_DET = 1u << 17,
+    LX_PREP = 1u << 18,
+    LX_RELATIVE = 1u << 19,
+    LX_NAME_F = 1u << 20,
+    LX_NAME_M = 1u << 21,
+};
 
 /* ---- tunables */
 #define CUE_WIN 48        /* tokens looked at on each side of a quote */
@@ -119,7 +122,8 @@ typedef struct {
     uint32_t n;
     uint8_t type, fl;
     uint8_t ch; /* punctuation: the ASCII char, 'D' dash, 'E' ellipsis, 'o' other */
-    uint8_t glyph; /* double marks: 0 straight, 1 opening glyph, 2 closing glyph */
+    uint8_t glyph; /* double marks: 0 straight, 1 opening glyph, 2 closing glyph; 0x80 nickname */
+    uint32_t mask; /* words: the LX_* lists holding the word (without "." or "'s") */
 } tok;
 
 typedef struct {
@@ -148,7 +152,7 @@ typedef struct {
     int gender;        /* 0 unknown, 'm', 'f' */
     size_t last;       /* token of the latest mention */
     size_t rs, re, os, oe; /* role and org bytes from the first apposition (re==rs: none) */
-} person;
+} person_t;
 
 typedef struct {
     int person;        /* -1: none */
@@ -178,7 +182,7 @@ typedef struct {
     size_t nq, qcap;
     part *pt;
     size_t npt, ptcap;
-    person *pp;
+    person_t *pp;
     size_t np;
     ivoice *v;
     size_t nv, vcap;
@@ -186,6 +190,10 @@ typedef struct {
     size_t org_s, org_e;
     int has_org;
     size_t org_scan; /* tokens before this were scanned for organisations */
+    size_t cand[32][2]; /* recent capitalised runs that may be a full name ("Noor Haddad runs …") */
+    size_t ncand;
+    size_t poss[8];  /* possessive words standing alone as names: "Dunmore's, the chain" */
+    size_t nposs;
     size_t prose_scan; /* tokens before this were scanned for person mentions */
     int nomem;
 } seg;
@@ -195,22 +203,38 @@ typedef struct {
 enum { K_SPACE, K_NL, K_WORD, K_PUNCT, K_DQS, K_DQO, K_DQC, K_SQS, K_SQO, K_SQC, K_DASH, K_ELL,
        K_INVALID };
 
+/* ASCII kinds, one table lookup per byte. */
+#define W_ K_WORD
+#define S_ K_SPACE
+#define P_ K_PUNCT
+static const unsigned char ascii_kind[128] = {
+    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, K_NL, S_, S_, K_NL, S_, S_,
+    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_,
+    S_, P_, K_DQS, P_, P_, P_, P_, K_SQS, P_, P_, P_, P_, P_, P_, P_, P_,
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, P_, P_, P_, P_, P_, P_,
+    P_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, P_, P_, P_, P_, P_,
+    K_SQS, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, P_, P_, P_, P_, S_};
+#undef W_
+#undef S_
+#undef P_
+
 /* Decode the character at i: its kind and length. */
-static int kind_at(const unsigned char *u, size_t len, size_t i, size_t *clen)
+static int kind_at_slow(const unsigned char *u, size_t len, size_t i, size_t *clen);
+
+static inline int kind_at(const unsigned char *u, size_t len, size_t i, size_t *clen)
 {
     unsigned c = u[i];
     *clen = 1;
-    if (c < 0x80) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-            return K_WORD;
-        switch (c) {
-        case ' ': case '\t': case '\v': case '\f': case 0: return K_SPACE;
-        case '\n': case '\r': return K_NL;
-        case '"': return K_DQS;
-        case '\'': case '`': return K_SQS;
-        default: return c < 0x20 || c == 0x7F ? K_SPACE : K_PUNCT;
-        }
-    }
+    if (c < 0x80)
+        return ascii_kind[c];
+    return kind_at_slow(u, len, i, clen);
+}
+
+static int kind_at_slow(const unsigned char *u, size_t len, size_t i, size_t *clen)
+{
+    unsigned c = u[i];
     size_t n = stance__utf8_seq(u + i, len - i);
     if (!n)
         return K_INVALID;
@@ -309,6 +333,7 @@ static int push_tok(seg *S, size_t s, size_t n, int type, int fl, int ch)
     t->fl = (uint8_t)fl;
     t->ch = (uint8_t)ch;
     t->glyph = 0;
+    t->mask = 0;
     return 0;
 }
 
@@ -333,6 +358,9 @@ static int word_kind_at(const unsigned char *u, size_t len, size_t i)
     return kind_at(u, len, i, &cl) == K_WORD;
 }
 
+static size_t core_len(const seg *S, size_t i);
+static size_t tok_end(const seg *S, size_t i);
+
 static int tokenize(seg *S)
 {
     const unsigned char *u = (const unsigned char *)S->t;
@@ -344,6 +372,10 @@ static int tokenize(seg *S)
         i = 3;
     while (i < len) {
         size_t cl;
+        if (u[i] == ' ' && ws) {
+            i++;
+            continue;
+        }
         int k = kind_at(u, len, i, &cl);
         if (k == K_SPACE || k == K_NL) {
             if (!ws) {
@@ -387,6 +419,11 @@ static int tokenize(seg *S)
                 i += al;
             while (i < len && i - s < 0x7FFFFFF0u) {
                 size_t c2;
+                if (u[i] < 0x80 && ascii_kind[u[i]] == K_WORD) {
+                    last_digit = u[i] <= '9';
+                    i++;
+                    continue;
+                }
                 int k2 = kind_at(u, len, i, &c2);
                 if (k2 == K_WORD) {
                     last_digit = u[i] >= '0' && u[i] <= '9';
@@ -431,7 +468,7 @@ static int tokenize(seg *S)
                 size_t wl = i - s;
                 int dotted = memchr(u + s, '.', wl) != NULL;
                 int initial = wl == 1 && (fl & TF_CAP);
-                if (dotted || initial || stance__seglex_abbr((const char *)u + s, wl)) {
+                if (dotted || initial || (stance__seglex_mask((const char *)u + s, wl) & LX_ABBR)) {
                     i++;
                     fl |= TF_ABBR;
                 }
@@ -516,6 +553,12 @@ static int tokenize(seg *S)
             ch = 'E';
             cl = 3;
         }
+        if (ch == 'o' && S->n && S->tk[S->n - 1].type == TK_PUNCT && S->tk[S->n - 1].ch == 'o' &&
+            tok_end(S, S->n - 1) == i && S->tk[S->n - 1].n < 0x7FFFFFF0u) {
+            S->tk[S->n - 1].n += (uint32_t)cl; /* runs of stray bytes are one token */
+            i += cl;
+            continue;
+        }
         if (push_tok(S, i, cl, TK_PUNCT, fl, ch))
             return -1;
         i += cl;
@@ -556,6 +599,25 @@ static int tokenize(seg *S)
     while (w && S->tk[w - 1].type == TK_PARA)
         w--;
     S->n = w;
+    for (size_t j = 0; j + 1 < S->n && S->nposs < 8; j++)
+        if (S->tk[j].type == TK_WORD && (S->tk[j].fl & TF_POSS) && (S->tk[j].fl & TF_CAP) &&
+            S->tk[j + 1].type == TK_PUNCT && S->tk[j + 1].ch == ',')
+            S->poss[S->nposs++] = j;
+    /* nicknames: Gerald "Gus" Penhallow — Cap, mark, one or two Cap words, mark, Cap */
+    for (size_t j = 1; j + 3 < S->n; j++) {
+        tok *t = S->tk;
+        if (t[j].type != TK_DQ || !(t[j - 1].fl & TF_CAP) || t[j - 1].type != TK_WORD)
+            continue;
+        size_t m = j + 1;
+        while (m < S->n && m < j + 3 && t[m].type == TK_WORD && (t[m].fl & TF_CAP))
+            m++;
+        if (m == j + 1 || m + 1 >= S->n || t[m].type != TK_DQ || t[m + 1].type != TK_WORD ||
+            !(t[m + 1].fl & TF_CAP))
+            continue;
+        for (size_t k = j; k <= m; k++)
+            t[k].glyph |= 0x80;
+        j = m;
+    }
     return 0;
 }
 
@@ -565,6 +627,8 @@ static int tokenize(seg *S)
 #define WP(i) (S->t + S->tk[i].s)
 
 static int is_word(const seg *S, size_t i) { return i < S->n && TK(i).type == TK_WORD; }
+/* Part of a quoted nickname inside a name (marks and words). */
+static int is_nick(const seg *S, size_t i) { return i < S->n && (TK(i).glyph & 0x80); }
 static int is_punct(const seg *S, size_t i, int ch)
 {
     return i < S->n && TK(i).type == TK_PUNCT && TK(i).ch == ch;
@@ -592,10 +656,16 @@ static size_t core_len(const seg *S, size_t i)
     return n;
 }
 
-typedef int (*lexfn)(const char *, size_t);
-static int lx(const seg *S, size_t i, lexfn f)
+/* List membership, looked up on first use (bit 31 marks a computed mask). */
+#define MASK_DONE 0x80000000u
+static int lx(const seg *S, size_t i, uint32_t bit)
 {
-    return is_word(S, i) && f(WP(i), core_len(S, i));
+    if (!is_word(S, i))
+        return 0;
+    tok *t = &S->tk[i];
+    if (!(t->mask & MASK_DONE))
+        t->mask = stance__seglex_mask(S->t + t->s, core_len(S, i)) | MASK_DONE;
+    return (t->mask & bit) != 0;
 }
 
 static int weq(const seg *S, size_t i, const char *w)
@@ -619,31 +689,31 @@ static int is_lower(const seg *S, size_t i)
 {
     return is_word(S, i) && !(TK(i).fl & (TF_CAP | TF_DIGIT));
 }
-static int is_hon(const seg *S, size_t i) { return is_cap(S, i) && lx(S, i, stance__seglex_hon); }
+static int is_hon(const seg *S, size_t i) { return is_cap(S, i) && lx(S, i, LX_HON); }
 static int hon_gender(const seg *S, size_t i)
 {
-    if (lx(S, i, stance__seglex_hon_m))
+    if (lx(S, i, LX_HON_M))
         return 'm';
-    if (lx(S, i, stance__seglex_hon_f))
+    if (lx(S, i, LX_HON_F))
         return 'f';
     return 0;
 }
-static int is_title(const seg *S, size_t i) { return lx(S, i, stance__seglex_titlehead); }
+static int is_title(const seg *S, size_t i) { return lx(S, i, LX_TITLEHEAD); }
 static int is_roleword(const seg *S, size_t i)
 {
-    return is_title(S, i) || lx(S, i, stance__seglex_rolemod);
+    return is_title(S, i) || lx(S, i, LX_ROLEMOD);
 }
-static int is_corp(const seg *S, size_t i) { return is_cap(S, i) && lx(S, i, stance__seglex_corp); }
+static int is_corp(const seg *S, size_t i) { return is_cap(S, i) && lx(S, i, LX_CORP); }
 static int is_verb(const seg *S, size_t i)
 {
-    return is_lower(S, i) && lx(S, i, stance__seglex_verb) && !weq(S, i, "according");
+    return is_lower(S, i) && lx(S, i, LX_VERB) && !weq(S, i, "according");
 }
 /* A capitalised word that can be part of a person's name. */
 static int is_nameword(const seg *S, size_t i)
 {
     if (!is_cap(S, i) || is_hon(S, i))
         return 0;
-    if (lx(S, i, stance__seglex_stopcap))
+    if (lx(S, i, LX_STOPCAP))
         return 0;
     if (TK(i).fl & TF_ABBR) {
         size_t n = core_len(S, i);
@@ -656,14 +726,14 @@ static int is_particle(const seg *S, size_t i)
 {
     /* van der Berg: a particle is followed by a name word or another particle */
     for (size_t k = i; k < i + 3; k++) {
-        if (!(is_lower(S, k) && lx(S, k, stance__seglex_particle)))
+        if (!(is_lower(S, k) && lx(S, k, LX_PARTICLE)))
             return 0;
         if (is_nameword(S, k + 1))
             return 1;
     }
     return 0;
 }
-static int is_suffix(const seg *S, size_t i) { return lx(S, i, stance__seglex_suffix); }
+static int is_suffix(const seg *S, size_t i) { return lx(S, i, LX_SUFFIX); }
 static int is_pron(const seg *S, size_t i)
 {
     return weq(S, i, "he") || weq(S, i, "she") || weq(S, i, "they") || weq(S, i, "we") ||
@@ -718,12 +788,23 @@ static void set_role(const seg *S, np *p, size_t a, size_t b)
 {
     while (a < b && (is_punct(S, b - 1, ',') || is_punct(S, b - 1, '.') || is_dash(S, b - 1)))
         b--;
-    while (a < b && (lx(S, a, stance__seglex_det) && is_lower(S, a)))
+    while (a < b && (lx(S, a, LX_DET) && is_lower(S, a)))
         a++;
     if (a >= b)
         return;
     tok_bytes(S, a, b, &p->rs, &p->re);
     p->has_role = 1;
+}
+
+/* Is the possessive word at i also used as a name on its own ("Dunmore's, the chain")? */
+static int poss_is_name(const seg *S, size_t i)
+{
+    for (size_t k = 0; k < S->nposs; k++) {
+        size_t j = S->poss[k];
+        if (j != i && TK(j).n == TK(i).n && memcmp(WP(j), WP(i), TK(i).n) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static void set_org(const seg *S, np *p, size_t a, size_t b)
@@ -736,6 +817,8 @@ static void set_org(const seg *S, np *p, size_t a, size_t b)
     if (a >= b)
         return;
     tok_bytes(S, a, b, &p->os, &p->oe);
+    if (TK(b - 1).type == TK_WORD && (TK(b - 1).fl & TF_POSS) && poss_is_name(S, b - 1))
+        p->oe = tok_end(S, b - 1);
     p->has_org = 1;
 }
 
@@ -756,7 +839,9 @@ static size_t name_run_bwd(const seg *S, size_t j, size_t lo)
         if (is_nameword(S, k) && !is_title(S, k) && !(TK(k).fl & TF_POSS) && !is_corp(S, k)) {
             a = k;
             words++;
-        } else if (is_particle(S, k) && k > lo && (is_nameword(S, k - 1) || is_particle(S, k - 1))) {
+        } else if (is_particle(S, k)) {
+            a = k; /* van der Berg; "af Klint said" */
+        } else if (is_nick(S, k) && k > lo) {
             a = k;
         } else
             break;
@@ -765,7 +850,7 @@ static size_t name_run_bwd(const seg *S, size_t j, size_t lo)
         /* an organisation glued to a name: keep from a known first name, else two words */
         size_t k = a, cut = SIZE_MAX;
         for (; k <= e; k++)
-            if (lx(S, k, stance__seglex_name_f) || lx(S, k, stance__seglex_name_m))
+            if (lx(S, k, LX_NAME_F) || lx(S, k, LX_NAME_M))
                 cut = k;
         if (cut == SIZE_MAX || e - cut > 4)
             cut = e > 0 ? e - 1 : e;
@@ -792,10 +877,29 @@ static size_t role_run_bwd(const seg *S, size_t e, size_t lo)
     int head = 0;
     size_t best = e;
     int rcase = -1; /* 1: Capitalised titles, 0: lower-case titles; acronyms fit both */
+    if (a > lo && !is_roleword(S, a - 1)) {
+        /* "director of campaigns", "professor of public health": of + plain nouns */
+        size_t k = a;
+        while (k > lo && a - k < 3 && is_lower(S, k - 1) && !lx(S, k - 1, LX_PREP) &&
+               !lx(S, k - 1, LX_DET) && !is_verb(S, k - 1))
+            k--;
+        if (k == a || k <= lo + 1 || !(weq(S, k - 1, "of") || weq(S, k - 1, "for")) ||
+            !is_title(S, k - 2))
+            return e;
+        a = k - 1;
+        rcase = 0;
+    }
     while (a > lo) {
         size_t k = a - 1;
         if (TK(k).type == TK_WORD && (TK(k).fl & TF_POSS))
             break;
+        if (a == e && k > lo && (weq(S, k, "minister") || weq(S, k, "secretary")) &&
+            is_cap(S, k - 1) && !(TK(k - 1).fl & TF_POSS) && !is_title(S, k - 1) &&
+            !lx(S, k - 1, LX_STOPCAP) && !is_cap(S, k - 2) &&
+            !(k - 1 > lo && TK(k - 2).type == TK_SQ)) {
+            /* government portfolios are part of the title: "Finance minister" */
+            return k - 1;
+        }
         if (is_roleword(S, k)) {
             if (!is_acronym(S, k)) {
                 int c = is_cap(S, k) ? 1 : 0;
@@ -810,7 +914,8 @@ static size_t role_run_bwd(const seg *S, size_t e, size_t lo)
                 best = a;
             continue;
         }
-        if ((weq(S, k, "of") || weq(S, k, "for") || weq(S, k, "and") || is_punct(S, k, '&')) &&
+        if (a != e &&
+            (weq(S, k, "of") || weq(S, k, "for") || weq(S, k, "and") || is_punct(S, k, '&')) &&
             k > lo && is_roleword(S, k - 1)) {
             a = k;
             continue;
@@ -834,12 +939,12 @@ static size_t org_run_bwd(const seg *S, size_t e, size_t lo, int *poss)
         *poss = 1;
     } else if (is_cap(S, k) && (TK(k).fl & TF_POSS))
         *poss = 1;
-    if (!is_cap(S, k) || lx(S, k, stance__seglex_stopcap))
+    if (!is_cap(S, k) || lx(S, k, LX_STOPCAP))
         return e;
     a = k;
     while (a > lo) {
         size_t m = a - 1;
-        if ((is_cap(S, m) && !lx(S, m, stance__seglex_stopcap) && !(TK(m).fl & TF_POSS)) ||
+        if ((is_cap(S, m) && !lx(S, m, LX_STOPCAP) && !(TK(m).fl & TF_POSS)) ||
             (is_punct(S, m, '&') && m > lo && is_cap(S, m - 1)))
             a = m;
         else
@@ -910,9 +1015,9 @@ static int np_bwd(const seg *S, size_t j, size_t lo, np *p)
         size_t k = j, lim = j > lo + 8 ? j - 8 : lo;
         size_t prep_at = SIZE_MAX;
         for (;;) {
-            if (is_lower(S, k) && lx(S, k, stance__seglex_prep) && prep_at == SIZE_MAX)
+            if (is_lower(S, k) && lx(S, k, LX_PREP) && prep_at == SIZE_MAX)
                 prep_at = k;
-            if (lx(S, k, stance__seglex_det) && (is_lower(S, k) || k == lo || is_send(S, k - 1) ||
+            if (lx(S, k, LX_DET) && (is_lower(S, k) || k == lo || is_send(S, k - 1) ||
                                                  TK(k - 1).type == TK_DQ || is_punct(S, k - 1, ',')))
                 break;
             if (k == lim || !(is_word(S, k - 1) || is_punct(S, k - 1, '&')) || is_verb(S, k - 1)) {
@@ -925,7 +1030,7 @@ static int np_bwd(const seg *S, size_t j, size_t lo, np *p)
         size_t head_end = prep_at != SIZE_MAX ? prep_at : j + 1;
         size_t st = k;
         if (k == SIZE_MAX) {
-            if (!(is_roleword(S, j) || lx(S, j, stance__seglex_spokes)))
+            if (!(is_roleword(S, j) || lx(S, j, LX_SPOKES)))
                 return 0;
             st = j;
             while (st > lo && (is_roleword(S, st - 1) || is_cap(S, st - 1)) && j - st < 5)
@@ -935,17 +1040,17 @@ static int np_bwd(const seg *S, size_t j, size_t lo, np *p)
         p->start = st;
         /* head noun: the last word before the preposition */
         size_t h = head_end - 1;
-        if (lx(S, h, stance__seglex_spokes)) {
+        if (lx(S, h, LX_SPOKES)) {
             p->kind = NP_COMPANY;
             /* "a Calder spokesperson", "a spokesperson for Calder" */
-            size_t x = st + (lx(S, st, stance__seglex_det) ? 1 : 0);
+            size_t x = st + (lx(S, st, LX_DET) ? 1 : 0);
             if (x < h && is_cap(S, x))
                 set_org(S, p, x, h);
             else if (prep_at != SIZE_MAX && is_cap(S, prep_at + 1))
                 set_org(S, p, prep_at + 1, j + 1);
             return 1;
         }
-        if (weq(S, st, "the") && h == st + 1 && lx(S, h, stance__seglex_company_noun)) {
+        if (weq(S, st, "the") && h == st + 1 && lx(S, h, LX_COMPANY_NOUN)) {
             p->kind = NP_COMPANY;
             return 1;
         }
@@ -957,7 +1062,7 @@ static int np_bwd(const seg *S, size_t j, size_t lo, np *p)
                 weq(S, m, "people") || weq(S, m, "source") || weq(S, m, "sources") ||
                 weq(S, m, "official") || weq(S, m, "officials")) {
                 p->kind = NP_UNNAMED;
-                size_t x = st + (lx(S, st, stance__seglex_det) ? 1 : 0);
+                size_t x = st + (lx(S, st, LX_DET) ? 1 : 0);
                 if (prep_at != SIZE_MAX && is_cap(S, prep_at + 1) && !weq(S, prep_at, "with")) {
                     set_role(S, p, x, prep_at);
                     set_org(S, p, prep_at + 1, j + 1);
@@ -984,7 +1089,7 @@ static size_t skip_aux_bwd(const seg *S, size_t j, size_t lo)
     while (j >= lo && j < S->n && n < 3 && is_lower(S, j)) {
         size_t len = core_len(S, j);
         const char *p = WP(j);
-        if (lx(S, j, stance__seglex_aux) || (len > 4 && p[len - 2] == 'l' && p[len - 1] == 'y')) {
+        if (lx(S, j, LX_AUX) || (len > 4 && p[len - 2] == 'l' && p[len - 1] == 'y')) {
             if (j == lo)
                 return SIZE_MAX;
             j--;
@@ -1030,22 +1135,26 @@ static size_t appos_end_fwd(const seg *S, size_t a, size_t hi)
             if (t->ch == ',') {
                 if (!orgmode)
                     break;
-                /* org with commas: the rest up to the end must be capitalised words */
+                /* org with commas: "Hale, Morrow & Finch" — the next segment is capitalised
+                   words only, and holds '&' or a corporate word or ends the apposition */
                 size_t m = k + 1;
-                int ok = is_cap(S, m);
+                int ok = is_cap(S, m), amp = 0;
                 while (ok && m < hi && !is_para(S, m) && !is_send(S, m) && !is_punct(S, m, ':') &&
-                       !is_dash(S, m) && TK(m).type != TK_DQ) {
-                    if (!(is_cap(S, m) || is_punct(S, m, '&') || is_punct(S, m, ',')))
+                       !is_punct(S, m, ',') && !is_dash(S, m) && TK(m).type != TK_DQ &&
+                       !is_punct(S, m, ')')) {
+                    if (is_punct(S, m, '&') || is_corp(S, m))
+                        amp = 1;
+                    else if (!is_cap(S, m))
                         ok = 0;
                     m++;
                 }
-                if (!ok)
+                if (!ok || !(amp || !is_punct(S, m, ',')))
                     break;
             }
             continue;
         }
         if (t->type == TK_WORD) {
-            if (k > a && (lx(S, k, stance__seglex_relative) && is_lower(S, k)))
+            if (k > a && (lx(S, k, LX_RELATIVE) && is_lower(S, k)))
                 break;
             if (k > a && is_verb(S, k))
                 break;
@@ -1061,6 +1170,11 @@ static size_t appos_end_fwd(const seg *S, size_t a, size_t hi)
 /* Split an apposition [a,b) into role and org. box: the layout is a block (accept any role). */
 static void appos_parse(const seg *S, size_t a, size_t b, int box, np *p)
 {
+    for (size_t k = a; k + 1 < b; k++)
+        if (is_punct(S, k, ',') && is_lower(S, k + 1) && lx(S, k + 1, LX_RELATIVE)) {
+            b = k; /* ", which won only a small block" */
+            break;
+        }
     while (a < b && is_punct(S, a, ','))
         a++;
     while (a < b && (is_punct(S, b - 1, ',') || is_punct(S, b - 1, ':') || is_dash(S, b - 1)))
@@ -1074,7 +1188,7 @@ static void appos_parse(const seg *S, size_t a, size_t b, int box, np *p)
         a += 2; /* age */
     if (a >= b)
         return;
-    if (is_lower(S, a) && lx(S, a, stance__seglex_relative))
+    if (is_lower(S, a) && lx(S, a, LX_RELATIVE))
         return;
     int any_role = 0;
     for (size_t k = a; k < b; k++)
@@ -1098,14 +1212,27 @@ static void appos_parse(const seg *S, size_t a, size_t b, int box, np *p)
         }
     }
     /* "… at Org", "… with Org", then "… of Org" / "for Org" / "from Org" */
-    size_t at = SIZE_MAX;
+    size_t at = SIZE_MAX, comma = SIZE_MAX;
     for (size_t k = a + 1; k + 1 < b; k++)
         if ((weq(S, k, "at") || weq(S, k, "with")) && (is_cap(S, k + 1) || weq(S, k + 1, "the")))
             at = k;
+    for (size_t k = a + 1; k + 1 < b && comma == SIZE_MAX; k++)
+        if (is_punct(S, k, ','))
+            comma = k;
     if (at == SIZE_MAX)
-        for (size_t k = a + 1; k + 1 < b; k++)
-            if ((weq(S, k, "of") || weq(S, k, "for") || weq(S, k, "from")) && is_cap(S, k + 1) &&
-                !is_roleword(S, k + 1)) {
+        for (size_t k = a + 1; k + 1 < b && k < comma; k++)
+            if ((weq(S, k, "of") || weq(S, k, "for") || weq(S, k, "from")) &&
+                ((is_cap(S, k + 1) && !is_title(S, k + 1)) ||
+                 (weq(S, k + 1, "the") && is_cap(S, k + 2)))) {
+                /* the org is capitalised throughout: "of European transport" is a title */
+                int capseg = 1;
+                for (size_t m = k + 1; m < b && m < comma; m++)
+                    if (!(is_cap(S, m) || is_punct(S, m, '&') || weq(S, m, "of") ||
+                          weq(S, m, "for") || weq(S, m, "and") || weq(S, m, "the") ||
+                          TK(m).type == TK_SQ))
+                        capseg = 0;
+                if (!capseg)
+                    continue;
                 at = k;
                 break;
             }
@@ -1115,17 +1242,13 @@ static void appos_parse(const seg *S, size_t a, size_t b, int box, np *p)
         return;
     }
     /* "Role, Org" */
-    for (size_t k = a + 1; k + 1 < b; k++)
-        if (is_punct(S, k, ',')) {
-            int title2 = 0;
-            for (size_t m = k + 1; m < b; m++)
-                if (is_title(S, m))
-                    title2 = 1;
-            set_role(S, p, a, k);
-            if (is_cap(S, k + 1) && !title2)
-                set_org(S, p, k + 1, b);
-            return;
-        }
+    if (comma != SIZE_MAX) {
+        size_t k = comma;
+        set_role(S, p, a, k);
+        if (is_cap(S, k + 1) && !is_roleword(S, k + 1))
+            set_org(S, p, k + 1, b);
+        return;
+    }
     set_role(S, p, a, b);
 }
 
@@ -1142,13 +1265,13 @@ static size_t np_fwd(const seg *S, size_t i, size_t hi, np *p)
     size_t k = i;
     /* collect: determiners, honorifics, names, role words, possessives, & */
     while (k < hi && k - i < 14) {
-        if (is_word(S, k) && (is_cap(S, k) || is_roleword(S, k) || lx(S, k, stance__seglex_det) ||
-                              is_particle(S, k) || lx(S, k, stance__seglex_spokes) ||
+        if (is_word(S, k) && (is_cap(S, k) || is_roleword(S, k) || lx(S, k, LX_DET) ||
+                              is_particle(S, k) || lx(S, k, LX_SPOKES) ||
                               (k > i && (weq(S, k, "of") || weq(S, k, "for")) && (is_roleword(S, k + 1) || is_cap(S, k + 1))) ||
                               weq(S, k, "familiar") || weq(S, k, "person") || weq(S, k, "people") ||
                               weq(S, k, "source") || weq(S, k, "sources") || weq(S, k, "official") ||
                               weq(S, k, "officials")) &&
-            !is_verb(S, k) && !(k > i && lx(S, k, stance__seglex_relative)))
+            !is_verb(S, k) && !(k > i && lx(S, k, LX_RELATIVE)))
             k++;
         else if ((is_punct(S, k, '&') || (TK(k).type == TK_SQ && !(TK(k).fl & TF_SP))) && k > i)
             k++;
@@ -1301,7 +1424,7 @@ static int name_words(const seg *S, size_t a, size_t b, size_t *first, size_t *l
     int n = 0;
     *first = *last = SIZE_MAX;
     for (size_t k = a; k < b; k++)
-        if (is_nameword(S, k) && !is_suffix(S, k)) {
+        if (is_nameword(S, k) && !is_suffix(S, k) && !is_nick(S, k)) {
             if (*first == SIZE_MAX)
                 *first = k;
             *last = k;
@@ -1310,10 +1433,16 @@ static int name_words(const seg *S, size_t a, size_t b, size_t *first, size_t *l
     return n;
 }
 
-static int same_name(const seg *S, const person *P, size_t a, size_t b)
+static int same_name(const seg *S, const person_t *P, size_t a, size_t b)
 {
     size_t k = P->ts, m = a;
-    while (k < P->te && m < b) {
+    for (;;) {
+        while (k < P->te && is_nick(S, k))
+            k++;
+        while (m < b && is_nick(S, m))
+            m++;
+        if (!(k < P->te && m < b))
+            break;
         if (!is_word(S, k) || !is_word(S, m))
             return 0;
         if (!bytes_ieq(WP(k), TK(k).n, WP(m), TK(m).n))
@@ -1328,9 +1457,9 @@ static int first_name_gender(const seg *S, size_t k)
 {
     if (k == SIZE_MAX)
         return 0;
-    if (lx(S, k, stance__seglex_name_f))
+    if (lx(S, k, LX_NAME_F))
         return 'f';
-    if (lx(S, k, stance__seglex_name_m))
+    if (lx(S, k, LX_NAME_M))
         return 'm';
     return 0;
 }
@@ -1347,12 +1476,18 @@ static int person_ref(seg *S, size_t a, size_t b, int gender, size_t at)
         for (size_t i = 0; i < S->np; i++)
             if (same_name(S, &S->pp[i], a, b))
                 best = (int)i;
+        if (best < 0) /* "Ó Briain" after "Séamus Ó Briain" */
+            for (size_t i = 0; i < S->np; i++) {
+                const person_t *P = &S->pp[i];
+                if (P->te - P->ts > b - a && same_name(S, &(person_t){.ts = P->te - (b - a), .te = P->te}, a, b))
+                    best = (int)i;
+            }
         if (best < 0) /* "Lindqvist" first, "Piet Lindqvist" later: upgrade */
             for (size_t i = 0; i < S->np; i++)
                 if (S->pp[i].nwords == 1 &&
                     bytes_ieq(S->t + S->pp[i].ls, S->pp[i].le - S->pp[i].ls, WP(l), core_len(S, l))) {
                     best = (int)i;
-                    person *P = &S->pp[i];
+                    person_t *P = &S->pp[i];
                     P->ts = a;
                     P->te = b;
                     tok_bytes(S, a, b, &P->s, &P->e);
@@ -1367,7 +1502,7 @@ static int person_ref(seg *S, size_t a, size_t b, int gender, size_t at)
         size_t best_last = 0;
         int best_g = -1;
         for (size_t i = 0; i < S->np; i++) {
-            person *P = &S->pp[i];
+            person_t *P = &S->pp[i];
             int hit = bytes_ieq(S->t + P->ls, P->le - P->ls, w, wn) ||
                       (P->nwords >= 2 && bytes_ieq(S->t + P->fs, P->fe - P->fs, w, wn));
             if (!hit)
@@ -1381,11 +1516,28 @@ static int person_ref(seg *S, size_t a, size_t b, int gender, size_t at)
         }
         if (best >= 0 && best_g == 0)
             best = -1; /* Mr. Chen is not Lisa Chen */
+        if (best < 0 && S->np < MAX_PERSONS) {
+            /* a full name seen in prose without a cue: "Noor Haddad runs research …" */
+            size_t nc = S->ncand < 32 ? S->ncand : 32;
+            for (size_t z = 0; z < nc; z++) {
+                size_t *c = S->cand[(S->ncand - 1 - z) % 32];
+                size_t cf, cl;
+                if (name_words(S, c[0], c[1], &cf, &cl) >= 2 &&
+                    bytes_ieq(WP(cl), core_len(S, cl), w, wn)) {
+                    a = c[0];
+                    b = c[1];
+                    f = cf;
+                    l = cl;
+                    nw = name_words(S, a, b, &f, &l);
+                    break;
+                }
+            }
+        }
     }
     if (best < 0) {
         if (S->np >= MAX_PERSONS)
             return -1;
-        person *P = &S->pp[S->np];
+        person_t *P = &S->pp[S->np];
         memset(P, 0, sizeof *P);
         P->ts = a;
         P->te = b;
@@ -1398,7 +1550,7 @@ static int person_ref(seg *S, size_t a, size_t b, int gender, size_t at)
         P->gender = nw >= 2 ? first_name_gender(S, f) : 0;
         best = (int)S->np++;
     }
-    person *P = &S->pp[best];
+    person_t *P = &S->pp[best];
     if (gender == 'm' || gender == 'f')
         if (!P->gender)
             P->gender = gender;
@@ -1407,12 +1559,27 @@ static int person_ref(seg *S, size_t a, size_t b, int gender, size_t at)
     return best;
 }
 
-static int pronoun_ref(const seg *S, int gender)
+static int pronoun_ref(const seg *S, int gender, size_t pstart, size_t at)
 {
     int best = -1, anyu = -1;
     size_t bl = 0, ul = 0;
+    /* someone mentioned earlier in the same paragraph comes first */
     for (size_t i = 0; i < S->np; i++) {
-        const person *P = &S->pp[i];
+        const person_t *P = &S->pp[i];
+        if (P->last < pstart || P->last >= at || (P->gender && P->gender != gender))
+            continue;
+        int score = P->gender == gender ? 2 : 1;
+        if (best < 0 || score > (int)bl || (score == (int)bl && P->last >= ul)) {
+            best = (int)i;
+            bl = (size_t)score;
+            ul = P->last;
+        }
+    }
+    if (best >= 0)
+        return best;
+    bl = ul = 0;
+    for (size_t i = 0; i < S->np; i++) {
+        const person_t *P = &S->pp[i];
         if (P->gender == gender && (best < 0 || P->last >= bl)) {
             best = (int)i;
             bl = P->last;
@@ -1437,6 +1604,18 @@ static void scan_prose(seg *S, size_t from, size_t to)
         from = S->prose_scan;
     size_t k = from;
     while (k < to) {
+        if (weq(S, k, "the") && is_roleword(S, k + 1)) {
+            size_t r = k + 1;
+            while (r < to && r < k + 6 && (is_roleword(S, r) || weq(S, r, "of")))
+                r++;
+            size_t rs = TK(k + 1).s, re = tok_end(S, r - 1);
+            for (size_t i = 0; i < S->np && i < 64; i++)
+                if (S->pp[i].re > S->pp[i].rs &&
+                    bytes_ieq(S->t + S->pp[i].rs, S->pp[i].re - S->pp[i].rs, S->t + rs, re - rs))
+                    S->pp[i].last = k;
+            k = r;
+            continue;
+        }
         if (!is_cap(S, k)) {
             k++;
             continue;
@@ -1444,41 +1623,82 @@ static void scan_prose(seg *S, size_t from, size_t to)
         int hon = is_hon(S, k);
         size_t a = hon ? k + 1 : k;
         size_t e = a;
-        while (e < to && e - a < 8 && (is_nameword(S, e) || is_particle(S, e) || is_suffix(S, e)))
+        while (e < to && e - a < 10 &&
+               (is_nameword(S, e) || is_particle(S, e) || is_suffix(S, e) || is_nick(S, e)))
             e++;
         if (e == a) {
             k++;
             continue;
         }
-        /* strip title words at the front: "Chief Executive Piet Lindqvist" */
-        size_t na = a;
-        for (size_t m = a; m < e; m++)
-            if (is_title(S, m))
-                na = m + 1;
+        if (a > from && weq(S, a - 1, "by") && !hon) { /* a byline */
+            k = e;
+            continue;
+        }
+        /* the name with any title and organisation before it */
+        np p;
+        size_t lo = a > from + 12 ? a - 12 : from;
+        if (!np_bwd(S, e - 1, lo, &p) || p.kind != NP_PERSON || p.na < a) {
+            k = e;
+            continue;
+        }
+        size_t na = p.na;
         int corp = 0;
         for (size_t m = na; m < e; m++)
-            if (is_corp(S, m) || (TK(m).fl & TF_POSS && m + 1 < e))
+            if (is_corp(S, m) || ((TK(m).fl & TF_POSS) && m + 1 < e))
                 corp = 1;
         size_t f, l;
-        int nw = na < e ? name_words(S, na, e, &f, &l) : 0;
-        int person_like = nw >= 1 && !corp &&
-                          (hon || (nw >= 2 && nw <= 4 && first_name_gender(S, f)) ||
-                           (nw >= 2 && nw <= 4 && is_punct(S, e, ',') &&
-                            (is_roleword(S, e + 1) ||
-                             (lx(S, e + 1, stance__seglex_det) && is_roleword(S, e + 2)))));
+        int nw = name_words(S, na, e, &f, &l);
+        int appos = is_punct(S, e, ',') &&
+                    (is_roleword(S, e + 1) ||
+                     (lx(S, e + 1, LX_DET) && is_roleword(S, e + 2)));
+        /* "Gale Valley's chief executive, T. Russell Ambrose," */
+        int role_before = 0;
+        if (!p.has_role && !appos && na == a && a > from + 1 && is_punct(S, a - 1, ',')) {
+            size_t r = role_run_bwd(S, a - 1, from);
+            if (r < a - 1) {
+                role_before = 1;
+                set_role(S, &p, r, a - 1);
+                int poss;
+                size_t o = org_run_bwd(S, r, from, &poss);
+                if (o < r)
+                    set_org(S, &p, o, TK(r - 1).type == TK_SQ ? r - 1 : r);
+            }
+        }
+        size_t vj = e;
+        while (vj < to && vj < e + 3 && is_lower(S, vj) && lx(S, vj, LX_AUX))
+            vj++;
+        int verb_after = is_verb(S, vj);
+        int person_like = nw >= 1 && nw <= 4 && !corp &&
+                          (hon || (nw >= 2 && (first_name_gender(S, f) || p.has_role ||
+                                               role_before || appos || verb_after)));
+        if (!person_like && !corp && nw >= 2 && nw <= 3 && p.start == na &&
+            !(TK(e - 1).fl & TF_POSS) && is_lower(S, e)) {
+            S->cand[S->ncand % 32][0] = na;
+            S->cand[S->ncand % 32][1] = e;
+            S->ncand++;
+        }
         if (person_like && !(TK(e - 1).fl & TF_POSS)) {
-            int p = person_ref(S, na, e, hon ? hon_gender(S, k) : 0, na);
-            if (p >= 0 && S->pp[p].re == S->pp[p].rs && is_punct(S, e, ',')) {
-                size_t ae = appos_end_fwd(S, e + 1, to);
-                np tmp;
-                np_clear(&tmp);
-                appos_parse(S, e + 1, ae, 0, &tmp);
-                if (tmp.has_role) {
-                    S->pp[p].rs = tmp.rs;
-                    S->pp[p].re = tmp.re;
-                    if (tmp.has_org) {
-                        S->pp[p].os = tmp.os;
-                        S->pp[p].oe = tmp.oe;
+            int pi = person_ref(S, na, e, hon ? hon_gender(S, k) : p.gender, na);
+            if (pi >= 0 && S->pp[pi].re == S->pp[pi].rs) {
+                if (p.has_role) {
+                    S->pp[pi].rs = p.rs;
+                    S->pp[pi].re = p.re;
+                    if (p.has_org) {
+                        S->pp[pi].os = p.os;
+                        S->pp[pi].oe = p.oe;
+                    }
+                } else if (is_punct(S, e, ',')) {
+                    size_t ae = appos_end_fwd(S, e + 1, to);
+                    np tmp;
+                    np_clear(&tmp);
+                    appos_parse(S, e + 1, ae, 0, &tmp);
+                    if (tmp.has_role) {
+                        S->pp[pi].rs = tmp.rs;
+                        S->pp[pi].re = tmp.re;
+                        if (tmp.has_org) {
+                            S->pp[pi].os = tmp.os;
+                            S->pp[pi].oe = tmp.oe;
+                        }
                     }
                 }
             }
@@ -1498,9 +1718,58 @@ static void scan_prose(seg *S, size_t from, size_t to)
         S->prose_scan = to;
 }
 
+/*
+ * The article's own company: the first organisation-like run in the first body sentence
+ * (after a title-case headline and a "By …" byline): "Brannock Mills, the 140-year-old
+ * spinner, …", "Italian carmaker Tessaro Motori is recalling …".
+ */
+static int main_company(const seg *S, size_t at, size_t *os, size_t *oe)
+{
+    size_t k = 0, para = 0;
+    /* skip up to two leading paragraphs that are a headline or a byline */
+    while (k < at && para < 2) {
+        size_t e = k;
+        int lower = 0;
+        while (e < S->n && !is_para(S, e)) {
+            if (is_lower(S, e) && !lx(S, e, LX_STOPCAP))
+                lower = 1;
+            e++;
+        }
+        int byline = weq(S, k, "by");
+        if (!(byline || !lower))
+            break;
+        k = e + 1;
+        para++;
+    }
+    size_t lim = k + 40;
+    for (size_t i = k; i < at && i < lim && !is_send(S, i) && !is_para(S, i); i++) {
+        if (!is_cap(S, i) || lx(S, i, LX_STOPCAP))
+            continue;
+        size_t e = i;
+        while (e < at && (is_cap(S, e) || (is_punct(S, e, '&') && is_cap(S, e + 1))) &&
+               !(e > i && (TK(e - 1).fl & TF_POSS)) && e - i < 6)
+            e++;
+        int person = 0, corp = 0;
+        for (size_t m = i; m < e; m++) {
+            if (is_hon(S, m) || first_name_gender(S, m) || is_title(S, m))
+                person = 1;
+            if (is_corp(S, m))
+                corp = 1;
+        }
+        if (!person && (e - i >= 2 || corp || (TK(e - 1).fl & TF_POSS) || is_punct(S, e, ','))) {
+            tok_bytes(S, i, e, os, oe);
+            return 1;
+        }
+        i = e;
+    }
+    return 0;
+}
+
 /* The organisation "the company" refers to: scan back from token at. */
 static int resolve_company(seg *S, size_t at, size_t *os, size_t *oe)
 {
+    if (main_company(S, at, os, oe))
+        return 1;
     size_t lo = at > ORG_WIN ? at - ORG_WIN : 0;
     if (lo < S->org_scan)
         lo = S->org_scan;
@@ -1525,13 +1794,13 @@ static int resolve_company(seg *S, size_t at, size_t *os, size_t *oe)
             if (is_hon(S, m) || first_name_gender(S, m))
                 personish = 1;
         }
-        size_t b = k + 1;
-        while (a < b && lx(S, a, stance__seglex_stopcap)) {
+        size_t b = k + 1, run_a = a;
+        while (a < b && lx(S, a, LX_STOPCAP)) {
             a++;
             stop = 1;
         }
         if (a >= b) {
-            k = a;
+            k = run_a;
             continue;
         }
         if (corp && !personish) {
@@ -1549,7 +1818,7 @@ static int resolve_company(seg *S, size_t at, size_t *os, size_t *oe)
                 weak_found = 1;
             }
         }
-        k = a;
+        k = run_a;
     }
     if (found) {
         S->org_s = fs;
@@ -1620,7 +1889,10 @@ static int pair_quotes(seg *S)
                     return -1;
                 cur.nparts++;
                 size_t j = i + 1;
-                if (j < S->n && TK(j).type == TK_DQ && (TK(j).fl & TF_OPEN)) {
+                size_t o = cur.open_t;
+                int cue_open = o == cur.pstart || is_punct(S, o - 1, ':') ||
+                               is_punct(S, o - 1, ',') || is_verb(S, o - 1) || is_dash(S, o - 1);
+                if (cue_open && j < S->n && TK(j).type == TK_DQ && (TK(j).fl & TF_OPEN)) {
                     para++;
                     pstart = j;
                     part_ts = j + 1;
@@ -1659,7 +1931,7 @@ static int pair_quotes(seg *S)
                 inq = 0;
             }
         }
-        if (t->type != TK_DQ)
+        if (t->type != TK_DQ || (t->glyph & 0x80))
             continue;
         if (!inq) {
             if (t->fl & TF_OPEN) {
@@ -1865,8 +2137,8 @@ static int cue_before(seg *S, size_t open, size_t lo, cue *c, int need_words)
             content++;
     if (gap > 12)
         return 0;
-    if (content > 3 && need_words < MIN_WORDS)
-        return 0;
+    if (content > 0 && need_words < MIN_WORDS)
+        return 0; /* "saying the proposal still "materially undervalued"": a fragment */
     if (weq(S, v, "according")) {
         size_t e = np_fwd(S, v + 2, open, &c->who);
         if (e == SIZE_MAX || c->who.kind == NP_NONE)
@@ -1912,7 +2184,7 @@ static int cue_box(seg *S, size_t lo, size_t end, cue *c)
         return 0;
     size_t f, l;
     int nw = name_words(S, p->na, p->nb, &f, &l);
-    if (lx(S, p->na, stance__seglex_furniture) || (nw < 2 && e == last && !p->gender))
+    if (lx(S, p->na, LX_FURNITURE) || (nw < 2 && e == last && !p->gender))
         return 0;
     if (e < last) {
         size_t a = e + 1, b = last;
@@ -2037,7 +2309,7 @@ static int make_voice(seg *S, size_t qi, const cue *c, ivoice *out)
     case NP_PRONOUN: {
         if (p->gender != 'm' && p->gender != 'f')
             return 0;
-        int pi = pronoun_ref(S, p->gender);
+        int pi = pronoun_ref(S, p->gender, S->q[qi].pstart, at);
         if (pi < 0)
             return 0;
         out->person = pi;
@@ -2077,18 +2349,7 @@ static int make_voice(seg *S, size_t qi, const cue *c, ivoice *out)
         out->conf = 0.8;
         return 1;
     }
-    case NP_UNNAMED:
-        if (S->q[qi].nwords < MIN_WORDS)
-            return 0;
-        out->has_role = p->has_role;
-        out->rs = p->rs;
-        out->re = p->re;
-        out->has_org = p->has_org;
-        out->os = p->os;
-        out->oe = p->oe;
-        out->rule = "unnamed";
-        out->conf = 0.5;
-        return 1;
+    case NP_UNNAMED: /* unnamed sources are not named voices: omitted (see the essay) */
     default:
         return 0;
     }
@@ -2176,8 +2437,71 @@ static int attribute(seg *S)
                     got = 1;
                 else if (cue_before(S, e - 1, b, &c, (int)q->nwords) && make_voice(S, qi, &c, &v))
                     got = 1;
+                if (!got) {
+                    /* "Asked …, Clara Penhallow, the incoming chief executive, was brief:" */
+                    int best = -1;
+                    for (size_t i = 0; i < S->np; i++)
+                        if (S->pp[i].last >= b && S->pp[i].last < e &&
+                            (best < 0 || S->pp[i].last > S->pp[best].last))
+                            best = (int)i;
+                    if (best >= 0) {
+                        memset(&c, 0, sizeof c);
+                        c.who.kind = NP_PRONOUN; /* resolved below */
+                        memset(&v, 0, sizeof v);
+                        v.person = best;
+                        v.q = qi;
+                        v.conf = 0.7;
+                        if (S->pp[best].re > S->pp[best].rs) {
+                            v.has_role = 1;
+                            v.rs = S->pp[best].rs;
+                            v.re = S->pp[best].re;
+                        }
+                        if (S->pp[best].oe > S->pp[best].os) {
+                            v.has_org = 1;
+                            v.os = S->pp[best].os;
+                            v.oe = S->pp[best].oe;
+                        }
+                        S->pp[best].last = q->open_t;
+                        got = 1;
+                        v.rule = "lead-in";
+                    }
+                }
                 if (got)
                     v.rule = strcmp(v.rule, "statement") == 0 ? v.rule : "lead-in";
+            }
+        }
+        /* 3b. the sentence before, in the same paragraph: Name said [that …]. "…" */
+        if (!got && !titled && q->nwords >= MIN_WORDS && q->open_t > q->pstart + 2 &&
+            is_send(S, q->open_t - 1) && q->open_t - 1 > lo) {
+            size_t se = q->open_t - 1, ps = se;
+            while (ps > lo && !is_send(S, ps - 1) && TK(ps - 1).type != TK_DQ && se - ps < CUE_WIN)
+                ps--;
+            if (ps == lo || is_send(S, ps - 1)) {
+                for (size_t k = ps; k < se && !got; k++) {
+                    if (!is_verb(S, k))
+                        continue;
+                    np who;
+                    if (subject_bwd(S, k, ps, &who)) {
+                        if (who.kind == NP_UNNAMED) {
+                            blocked = 1;
+                            break;
+                        }
+                        memset(&c, 0, sizeof c);
+                        c.who = who;
+                        c.rule = "said-before";
+                        c.conf = 0.8;
+                        c.verb = k;
+                        c.statement_hint = statement_near(S, k, se);
+                        if (make_voice(S, qi, &c, &v))
+                            got = 1;
+                    }
+                    break; /* only the first reporting verb of the sentence */
+                }
+            }
+            if (blocked) {
+                last_voice_q = SIZE_MAX;
+                prev_close = qend;
+                continue;
             }
         }
         /* 4. follow-on */
@@ -2189,6 +2513,13 @@ static int attribute(seg *S)
             /* nothing but the previous quote's own cue in between */
             if (adjacent && last_voice_q + 1 + (pq->next_merged != SIZE_MAX) == qi) {
                 size_t from = q->para0 == pend ? pclose + 1 : q->pstart;
+                if (q->para0 == pend) {
+                    /* skip the previous quote's own cue sentence */
+                    size_t k = from;
+                    while (k < q->open_t && !is_send(S, k))
+                        k++;
+                    from = k < q->open_t ? k + 1 : q->open_t;
+                }
                 int clean = 1;
                 for (size_t k = from; k < q->open_t && clean; k++) {
                     if (is_cap(S, k) && k > from && !is_send(S, k - 1) && TK(k - 1).type != TK_DQ &&
@@ -2253,6 +2584,10 @@ static stance_status build_output(seg *S, stance_voices **out, stance_error *err
 {
     size_t nspans = 0, nbuf = 0;
     for (size_t i = 0; i < S->nv; i++) {
+        if (S->v[i].person >= 0) {
+            const person_t *P = &S->pp[S->v[i].person];
+            nbuf += P->e - P->s + 1; /* room for a name rebuilt without its nickname */
+        }
         const quote *q = &S->q[S->v[i].q];
         size_t np_ = q->nparts, tot = 0;
         const quote *q2 = q->next_merged != SIZE_MAX ? &S->q[q->next_merged] : NULL;
@@ -2311,8 +2646,28 @@ static stance_status build_output(seg *S, stance_voices **out, stance_error *err
             o->quote = mkstr(b, n);
         }
         if (iv->person >= 0) {
-            const person *P = &S->pp[iv->person];
-            o->speaker = mkstr(S->t + P->s, P->e - P->s);
+            const person_t *P = &S->pp[iv->person];
+            int nick = 0;
+            for (size_t k = P->ts; k < P->te; k++)
+                nick |= is_nick(S, k);
+            if (!nick)
+                o->speaker = mkstr(S->t + P->s, P->e - P->s);
+            else {
+                /* Gerald "Gus" Penhallow -> Gerald Penhallow */
+                char *b = V->buf + bi;
+                size_t n = 0;
+                for (size_t k = P->ts; k < P->te; k++) {
+                    if (is_nick(S, k))
+                        continue;
+                    size_t wl = k + 1 == P->te ? P->e - TK(k).s : TK(k).n;
+                    if (n)
+                        b[n++] = ' ';
+                    memcpy(b + n, WP(k), wl);
+                    n += wl;
+                }
+                bi += n + 1;
+                o->speaker = mkstr(b, n);
+            }
         } else if (iv->has_sp)
             o->speaker = mkstr(S->t + iv->sp_s, iv->sp_e - iv->sp_s);
         if (iv->role_static)

@@ -69,7 +69,7 @@ static const stance_param params[] = {
     FP(negation, "mark words in a negation scope", 1, 0, 1),
     FP(contrast, "mark words after but/however/yet/although/though", 1, 0, 1),
     FP(lexicon, "finance lexicon categories, hedges, intensifiers, downtoners", 1, 0, 1),
-    FP(last_sentence, "mark words of the last sentence", 0, 0, 1),
+    FP(last_sentence, "mark words of the last sentence", 1, 0, 1),
 };
 #undef TP
 #undef FP
@@ -186,6 +186,21 @@ static stance_report *report_from(json_t *doc)
 
 /* ---- reading labelled data */
 
+/* Is name one of the comma-separated entries of list? */
+static int in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list;;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == n && !memcmp(p, name, n))
+            return 1;
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
 void stance__dataset_free(stance__dataset *d)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -232,7 +247,7 @@ stance_status stance__dataset_read(const char *path, const char *const *labels, 
                 stance__err(&lerr, STANCE_E_INPUT, path, lr.lineno, 0, "not a JSON object");
             } else {
                 json_t *sj = json_object_get(doc, "split");
-                if (split && (!json_is_string(sj) || strcmp(json_string_value(sj), split))) {
+                if (split && (!json_is_string(sj) || !in_list(split, json_string_value(sj)))) {
                     json_decref(doc);
                     continue;
                 }
@@ -262,7 +277,8 @@ stance_status stance__dataset_read(const char *path, const char *const *labels, 
         if (lerr.status != STANCE_OK) {
             json_decref(doc);
             if (!skip_invalid) {
-                *err = err && err->status == STANCE_OK ? lerr : *err;
+                if (err && err->status == STANCE_OK)
+                    *err = lerr;
                 st = lerr.status;
                 goto done;
             }

@@ -53,9 +53,10 @@ static void train_help(FILE *f)
           "\n"
           "options:\n"
           "  -o, --output FILE   where to write the model (required)\n"
-          "  --split NAME        use only lines whose \"split\" field is NAME\n"
+          "  --split NAMES       use only lines whose \"split\" field is one of NAMES (comma list)\n"
           "  --report FILE       where to write the JSON report (default MODEL.report.json)\n"
-          "  --quiet             no progress and no table on stderr\n"
+          "  -q, --quiet         no progress and no table on stderr\n"
+          "  --skip-invalid      same as --skip_invalid 1\n"
           "  --help              this text\n"
           "\n"
           "hyper-parameters (integers):\n",

@@ -1,0 +1,188 @@
+/* test_featurize.c — the tokenizer and feature extractor. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "featurize.h"
+
+static stance_features_config cfg;
+static uint32_t *counts, *touched;
+
+static void setup(void)
+{
+    cfg = stance_features_default();
+    counts = calloc(fz_dim(&cfg) + 1, sizeof *counts);
+    touched = malloc((fz_dim(&cfg) + 1) * sizeof *touched);
+}
+
+static void teardown(void)
+{
+    free(counts);
+    free(touched);
+}
+
+TestSuite(featurize, .init = setup, .fini = teardown);
+
+static fz_vector vec(const char *s)
+{
+    fz_vector v = {0};
+    cr_assert_eq(fz_vectorize(&cfg, s, strlen(s), counts, touched, &v), 0);
+    return v;
+}
+
+static int same(const fz_vector *a, const fz_vector *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->index[i] != b->index[i] || fabs(a->value[i] - b->value[i]) > 1e-12)
+            return 0;
+    return 1;
+}
+
+/* Does text emit a feature of this kind whose source span is exactly `covering`? */
+typedef struct {
+    int kind;
+    const char *text, *want;
+    int found;
+} find_state;
+
+static void find_cb(void *user, const fz_feature *f)
+{
+    find_state *s = user;
+    size_t n = strlen(s->want);
+    if (f->kind == s->kind && f->end - f->start == n && !memcmp(s->text + f->start, s->want, n))
+        s->found = 1;
+}
+
+static int emits(const char *text, int kind, const char *covering)
+{
+    find_state s = {kind, text, covering, 0};
+    fz_extract(&cfg, text, strlen(text), find_cb, &s);
+    return s.found;
+}
+
+Test(featurize, vectors_are_sorted_unit_length)
+{
+    fz_vector v = vec("Margins will expand, but execution risk is not trivial.");
+    double ss = 0;
+    for (size_t i = 0; i < v.n; i++) {
+        ss += v.value[i] * v.value[i];
+        if (i)
+            cr_assert_lt(v.index[i - 1], v.index[i]);
+        cr_assert(v.index[i] >= 1 && v.index[i] <= fz_dim(&cfg));
+    }
+    cr_assert_float_eq(ss, 1.0, 1e-12);
+    fz_vector_free(&v);
+}
+
+Test(featurize, case_folding_and_apostrophes)
+{
+    fz_vector a = vec("It ISN'T Cheap"), b = vec("it isn\xE2\x80\x99t cheap"), c = vec("it is cheap");
+    cr_assert(same(&a, &b), "case and curly apostrophe must not matter");
+    cr_assert_not(same(&a, &c), "the negation must matter");
+    fz_vector_free(&a);
+    fz_vector_free(&b);
+    fz_vector_free(&c);
+}
+
+Test(featurize, contractions_split)
+{
+    const char *t = "It isn't reckless";
+    cr_assert(emits(t, FZ_WORD, "is"), "isn't -> is");
+    cr_assert(emits(t, FZ_WORD, "n't"), "isn't -> n't");
+    cr_assert(emits("We're buyers", FZ_WORD, "We"));
+    cr_assert(emits("We're buyers", FZ_WORD, "'re"));
+    cr_assert(emits("Se\xC3\xA1n O'Neill agrees", FZ_WORD, "O'Neill"), "a name apostrophe is not a clitic");
+}
+
+Test(featurize, numbers_map_to_classes)
+{
+    fz_vector a = vec("up 12% to $40 in 2027"), b = vec("up 3.5% to $1,200 in 1999");
+    cr_assert(same(&a, &b), "numbers, percentages and money are classes");
+    fz_vector c = vec("up 12 to 40 in 2027");
+    cr_assert_not(same(&a, &c), "a percentage is not a plain number");
+    fz_vector_free(&a);
+    fz_vector_free(&b);
+    fz_vector_free(&c);
+}
+
+Test(featurize, hyphenated_compounds_stay_whole)
+{
+    cr_assert(emits("the risk is non-trivial", FZ_WORD, "non-trivial"));
+}
+
+Test(featurize, negation_scope_ends_at_clause_boundary)
+{
+    const char *t = "This is not a reckless bet, it is bold.";
+    cr_assert(emits(t, FZ_NEG, "reckless"), "reckless is in the scope of not");
+    cr_assert_not(emits(t, FZ_NEG, "bold"), "the comma closes the scope");
+    cr_assert(emits("I never doubted them", FZ_NEG, "doubted"));
+    cr_assert(emits("It isn't cheap", FZ_NEG, "cheap"), "n't negates");
+}
+
+Test(featurize, contrast_marks_the_clause_after_but)
+{
+    const char *t = "The potential is vast. But the risk is real.";
+    cr_assert(emits(t, FZ_CON, "risk"));
+    cr_assert_not(emits(t, FZ_CON, "potential"));
+}
+
+Test(featurize, lexicon_phrases_match_across_tokens)
+{
+    cr_assert(emits("whether it works remains to be seen", FZ_LEX_HEDGE, "to be seen"));
+    cr_assert(emits("a reckless move", FZ_LEX_NEGATIVE, "reckless"));
+    cr_assert(emits("Reckless, frankly", FZ_LEX_NEGATIVE, "Reckless"), "lexicon lookups are case-folded");
+    cr_assert(emits("we will wait and see", FZ_LEX_HEDGE, "wait and see"));
+    cr_assert(emits("not reckless at all", FZ_LEX_NEGATED, "reckless"), "a negated lexicon hit is its own feature");
+}
+
+Test(featurize, last_sentence_marked)
+{
+    const char *t = "Growth is strong. Valuation is stretched.";
+    cr_assert(emits(t, FZ_LAST, "stretched"));
+    cr_assert_not(emits(t, FZ_LAST, "strong"));
+}
+
+Test(featurize, configuration_round_trips_and_rejects_junk)
+{
+    char buf[256], why[128];
+    stance_features_config c = stance_features_default(), d;
+    c.ngram_max = 3;
+    c.char_ngrams = 4;
+    fz_config_format(&c, buf, sizeof buf);
+    cr_assert(fz_config_parse(buf, &d, why, sizeof why), "%s", why);
+    cr_assert_eq(memcmp(&c, &d, sizeof c), 0);
+    cr_assert_not(fz_config_parse("hash_bits=18", &d, why, sizeof why), "missing options are an error");
+    cr_assert_not(fz_config_parse("hash_bits=99 ngram_max=2 char_ngrams=0 sublinear_tf=1 negation=1 contrast=1 "
+                                  "lexicon=1 last_sentence=1",
+                                  &d, why, sizeof why));
+    cr_assert_not(fz_config_parse("bogus=1", &d, why, sizeof why));
+}
+
+Test(featurize, any_bytes_are_safe)
+{
+    char junk[4096];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof junk; i++) {
+        x = x * 1103515245u + 12345u;
+        junk[i] = (char)(x >> 16);
+    }
+    fz_vector v = {0};
+    cr_assert_eq(fz_vectorize(&cfg, junk, sizeof junk, counts, touched, &v), 0);
+    for (size_t i = 0; i < v.n; i++)
+        cr_assert(v.index[i] >= 1 && v.index[i] <= fz_dim(&cfg));
+    fz_vector_free(&v);
+    fz_vector e = vec("");
+    cr_assert_eq(e.n, 0);
+    fz_vector_free(&e);
+}
+
+Test(featurize, char_ngrams_when_enabled)
+{
+    cfg.char_ngrams = 3;
+    cr_assert(emits("bold", FZ_CHAR, "bol"));
+    cfg.char_ngrams = 0;
+    cr_assert_not(emits("bold", FZ_CHAR, "bol"));
+}

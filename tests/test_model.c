@@ -1,0 +1,315 @@
+/* test_model.c — the bundle validator and the collapsed scorer against libsvm. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "train.h"
+
+#define MODEL STANCE_SOURCE_DIR "/models/stance.model"
+#define CORPUS STANCE_SOURCE_DIR "/training/corpus.jsonl"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *b = malloc((size_t)n + 1);
+    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    b[n] = 0;
+    *len = (size_t)n;
+    return b;
+}
+
+/* Replace the first occurrence of `from` with `to` and fix the checksum, so that the
+   validator's later checks are reached. Returns a new buffer. */
+static char *mutate(const char *orig, const char *from, const char *to, size_t *len)
+{
+    const char *at = strstr(orig, from);
+    cr_assert_not_null(at, "pattern '%s' not in model", from);
+    size_t ol = strlen(orig), fl = strlen(from), tl = strlen(to);
+    char *b = malloc(ol - fl + tl + 64);
+    size_t pre = (size_t)(at - orig);
+    memcpy(b, orig, pre);
+    memcpy(b + pre, to, tl);
+    memcpy(b + pre + tl, at + fl, ol - pre - fl + 1);
+    /* drop the old checksum line and append a fresh one */
+    char *ck = strstr(b, "checksum fnv1a64 ");
+    cr_assert_not_null(ck);
+    size_t body = (size_t)(ck - b);
+    uint64_t h = stance__fnv1a64(b, body, STANCE_FNV_OFFSET);
+    sprintf(b + body, "checksum fnv1a64 %016llx\n", (unsigned long long)h);
+    *len = strlen(b);
+    return b;
+}
+
+static void expect_reject(const char *buf, size_t len, const char *reason)
+{
+    stance_model *m = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    stance_status st = stance_model_load_mem(buf, len, "bad.model", &m, &err);
+    cr_assert_eq(st, STANCE_E_MODEL, "expected a model error (%s), got %d: %s", reason, st, err.text);
+    cr_assert_null(m);
+    cr_assert_str_eq(err.file, "bad.model");
+    cr_assert_not_null(strstr(err.text, reason), "message '%s' should mention '%s'", err.text, reason);
+}
+
+static char *model_text;
+static size_t model_len;
+
+static void load_text(void) { model_text = slurp(MODEL, &model_len); }
+static void free_text(void) { free(model_text); }
+
+TestSuite(validator, .init = load_text, .fini = free_text);
+
+Test(validator, shipped_model_loads)
+{
+    stance_model *m = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_model_load_mem(model_text, model_len, "m", &m, &err), STANCE_OK, "%s", err.text);
+    cr_assert_eq(stance_model_nlabels(m), 3);
+    cr_assert_str_eq(stance_model_label(m, 0), "bullish");
+    cr_assert_str_eq(stance_model_label(m, 1), "critical");
+    cr_assert_str_eq(stance_model_label(m, 2), "cautious");
+    cr_assert_not_null(stance_model_info(m, "seed"));
+    stance_model_free(m);
+}
+
+Test(validator, any_changed_byte_is_caught)
+{
+    char *b = malloc(model_len);
+    /* flip bytes spread over the whole file: every one must fail the checksum */
+    for (size_t pos = 0; pos < model_len - 30; pos += model_len / 97 + 1) {
+        memcpy(b, model_text, model_len);
+        b[pos] ^= 0x01;
+        stance_model *m = NULL;
+        stance_error err;
+        stance_error_clear(&err);
+        cr_assert_neq(stance_model_load_mem(b, model_len, "x", &m, &err), STANCE_OK, "flip at %zu accepted", pos);
+        cr_assert_null(m);
+    }
+    free(b);
+}
+
+Test(validator, truncation_is_caught)
+{
+    for (size_t cut = 1; cut < model_len; cut += model_len / 31 + 1)
+        expect_reject(model_text, model_len - cut, "checksum");
+    expect_reject("", 0, "not a stance model");
+    expect_reject("x", 1, "not a stance model");
+}
+
+Test(validator, header_and_section_errors)
+{
+    struct {
+        const char *from, *to, *reason;
+    } cases[] = {
+        {"stance-model 1\n", "stance-model 9\n", "not a stance model"},
+        {"labels bullish critical cautious", "labels bullish bullish cautious", "duplicate label"},
+        {"labels bullish critical cautious", "labels bullish", "at least two labels"},
+        {"labels bullish critical cautious", "labels bullish critical", "nr_class differs"},
+        {"features hash_bits=", "features hash_bits=99 x=", "unknown feature option"},
+        {"svm_type c_svc", "svm_type nu_svc", "svm_type must be c_svc"},
+        {"kernel_type linear", "kernel_type rbf", "kernel_type must be linear"},
+        {"nr_class 3", "nr_class 1", "nr_class must be 2..8"},
+        {"nr_class 3", "nr_class 300", "nr_class must be 2..8"},
+        {"total_sv ", "total_sv -", "total_sv must be a positive integer"},
+        {"\nrho ", "\nrhox ", "expected 'rho'"},
+        {"\nrho ", "\nrho nan ", "rho needs exactly"},
+        {"label 1 2 3", "label 2 1 3", "label must list 1..k"},
+        {"\nprobB ", "\nprobC ", "probA without probB"},
+        {"\nnr_sv ", "\nnr_sv 1 ", "nr_sv"},
+        {"\nSV\n", "\nSVX\n", "expected 'SV'"},
+        {"info seed ", "info seed 1\ninfo seed ", "duplicate info key"},
+        {"\nend\n", "\nend\nextra\n", "unexpected text after 'end'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        char *b = mutate(model_text, cases[i].from, cases[i].to, &len);
+        expect_reject(b, len, cases[i].reason);
+        free(b);
+    }
+}
+
+Test(validator, sv_line_errors_name_the_line)
+{
+    /* the first SV line: make its first index larger than the next one */
+    const char *sv = strstr(model_text, "\nSV\n");
+    cr_assert_not_null(sv);
+    const char *line = sv + 4, *nl = strchr(line, '\n');
+    char first[4096];
+    size_t l = (size_t)(nl - line);
+    cr_assert_lt(l, sizeof first);
+    memcpy(first, line, l);
+    first[l] = 0;
+
+    /* short coefficient row: keep one coefficient only */
+    char shorter[4096];
+    const char *sp1 = strchr(first, ' ');
+    snprintf(shorter, sizeof shorter, "%.*s\n", (int)(sp1 - first), first);
+    char from[4200];
+    snprintf(from, sizeof from, "%s\n", first);
+    size_t len;
+    char *b = mutate(model_text, from, shorter, &len);
+    expect_reject(b, len, "k-1 finite coefficients");
+    stance_model *m = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    stance_model_load_mem(b, len, "bad.model", &m, &err);
+    long want_line = 1;
+    for (const char *p = model_text; p < line; p++)
+        want_line += *p == '\n';
+    cr_assert_eq(err.line, want_line, "error on line %ld, expected %ld", err.line, want_line);
+    free(b);
+
+    /* an index out of order */
+    char swapped[4200];
+    snprintf(swapped, sizeof swapped, "%s1:0.5 \n", first);
+    b = mutate(model_text, from, swapped, &len);
+    expect_reject(b, len, "strictly ascending");
+    free(b);
+
+    /* an index beyond the feature space */
+    snprintf(swapped, sizeof swapped, "%s999999999:0.5 \n", first);
+    b = mutate(model_text, from, swapped, &len);
+    expect_reject(b, len, "feature index");
+    free(b);
+
+    /* a missing SV line */
+    b = mutate(model_text, from, "", &len);
+    expect_reject(b, len, "");
+    free(b);
+}
+
+Test(validator, missing_file_is_an_io_error)
+{
+    stance_model *m = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_model_load("/nonexistent/stance.model", &m, &err), STANCE_E_IO);
+    cr_assert_str_eq(err.file, "/nonexistent/stance.model");
+}
+
+/* ---- the collapsed scorer equals libsvm */
+
+/* 10,000 quotes: every corpus text, then sentence recombinations of them. */
+static char **quotes(size_t want, size_t *n)
+{
+    stance__dataset d;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance__dataset_read(CORPUS, NULL, 0, NULL, 0, &d, &err), STANCE_OK, "%s", err.text);
+    char **q = malloc(want * sizeof *q);
+    size_t k = 0;
+    for (size_t i = 0; i < d.n && k < want; i++)
+        q[k++] = strdup(d.ex[i].text);
+    for (size_t i = 0; k < want; i++) {
+        const char *a = d.ex[(i * 7919) % d.n].text, *b = d.ex[(i * 104729 + 13) % d.n].text;
+        const char *dot = strchr(a, '.');
+        size_t al = dot ? (size_t)(dot - a + 1) : strlen(a);
+        size_t bl = strlen(b);
+        char *s = malloc(al + bl + 2);
+        memcpy(s, a, al);
+        s[al] = ' ';
+        memcpy(s + al + 1, b, bl + 1);
+        q[k++] = s;
+    }
+    stance__dataset_free(&d);
+    *n = k;
+    return q;
+}
+
+Test(equivalence, collapsed_scorer_matches_libsvm_on_10000_quotes, .timeout = 600)
+{
+    stance_model *m = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_model_load(MODEL, &m, &err), STANCE_OK, "%s", err.text);
+    struct svm_model *sm = stance__libsvm_load(m, &err);
+    cr_assert_not_null(sm, "%s", err.text);
+    stance_scratch *s = stance_scratch_new(m);
+    stance__libsvm_scratch ls;
+    cr_assert_eq(stance__libsvm_scratch_init(&ls, m), 0);
+    size_t n;
+    char **q = quotes(10000, &n);
+    cr_assert_eq(n, 10000);
+    double maxdp = 0, maxdd = 0;
+    size_t disagree = 0;
+    for (size_t i = 0; i < n; i++) {
+        stance_result a, b;
+        cr_assert_eq(stance_score(m, s, q[i], strlen(q[i]), &a, NULL), STANCE_OK);
+        cr_assert_eq(stance__libsvm_score(m, sm, &ls, q[i], strlen(q[i]), &b), 0);
+        disagree += a.label != b.label;
+        for (size_t p = 0; p < a.npairs; p++)
+            maxdd = fmax(maxdd, fabs(a.decision[p] - b.decision[p]));
+        for (size_t c = 0; c < 3; c++)
+            maxdp = fmax(maxdp, fabs(a.prob[c] - b.prob[c]));
+        free(q[i]);
+    }
+    free(q);
+    cr_log_info("10000 quotes: %zu label differences, max |decision diff| %.3g, max |probability diff| %.3g",
+                disagree, maxdd, maxdp);
+    cr_assert_eq(disagree, 0, "labels differ from libsvm on %zu quotes", disagree);
+    cr_assert_lt(maxdd, 1e-9, "decision values differ by %g", maxdd);
+    cr_assert_lt(maxdp, 1e-9, "probabilities differ by %g", maxdp);
+    stance__libsvm_scratch_free(&ls);
+    stance__libsvm_free(sm);
+    stance_scratch_free(s);
+    stance_model_free(m);
+}
+
+Test(equivalence, probabilities_sum_to_one_and_label_is_argmax)
+{
+    stance_model *m = NULL;
+    cr_assert_eq(stance_model_load(MODEL, &m, NULL), STANCE_OK);
+    stance_scratch *s = stance_scratch_new(m);
+    const char *texts[] = {"", "Buy.", "This is a reckless, value-destroying deal.",
+                           "If execution holds, the upside is real, but the risk is non-trivial."};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        stance_result r;
+        cr_assert_eq(stance_score(m, s, texts[i], strlen(texts[i]), &r, NULL), STANCE_OK);
+        double sum = r.prob[0] + r.prob[1] + r.prob[2];
+        cr_assert_float_eq(sum, 1.0, 1e-9);
+        for (size_t c = 0; c < 3; c++)
+            cr_assert(r.prob[r.label] >= r.prob[c]);
+        cr_assert_float_eq(r.confidence, r.prob[r.label], 0);
+    }
+    stance_scratch_free(s);
+    stance_model_free(m);
+}
+
+Test(explain, evidence_points_at_the_deciding_words)
+{
+    stance_model *m = NULL;
+    cr_assert_eq(stance_model_load(MODEL, &m, NULL), STANCE_OK);
+    stance_scratch *s = stance_scratch_new(m);
+    /* the evidence contributions of a quote sum (with the rest) to its decision; the top
+       item must come from the quote's text and push toward the chosen label */
+    const char *t = "Management has been reckless and the board should be ashamed of this disastrous deal.";
+    stance_result r;
+    stance_score(m, s, t, strlen(t), &r, NULL);
+    stance_evidence ev[5];
+    size_t n = 0;
+    cr_assert_eq(stance_explain(m, s, t, strlen(t), &r, ev, 5, &n, NULL), STANCE_OK);
+    cr_assert_gt(n, 0);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_leq(ev[i].span.end, strlen(t));
+        cr_assert_lt(ev[i].span.start, ev[i].span.end);
+        if (i)
+            cr_assert_geq(ev[i - 1].contribution, ev[i].contribution, "sorted by contribution");
+    }
+    cr_assert_gt(ev[0].contribution, 0);
+    /* explaining does not disturb scoring: the same quote scores the same afterwards */
+    stance_result r2;
+    stance_score(m, s, t, strlen(t), &r2, NULL);
+    cr_assert_eq(memcmp(r.prob, r2.prob, sizeof r.prob), 0);
+    stance_scratch_free(s);
+    stance_model_free(m);
+}

@@ -1,0 +1,258 @@
+/* test_train.c — training: reproducibility, bad data, atomic writes, evaluation. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "train.h"
+
+#define CORPUS STANCE_SOURCE_DIR "/training/corpus.jsonl"
+
+static char dir[64];
+
+/* A small labelled file: the first `per` quotes of each label from the corpus. */
+static void write_small(const char *path, size_t per)
+{
+    stance__dataset d;
+    const char *labels[] = {"bullish", "critical", "cautious"};
+    cr_assert_eq(stance__dataset_read(CORPUS, labels, 3, "train", 0, &d, NULL), STANCE_OK);
+    FILE *f = fopen(path, "w");
+    size_t got[3] = {0};
+    for (size_t i = 0; i < d.n; i++) {
+        if (got[d.ex[i].label] >= per)
+            continue;
+        got[d.ex[i].label]++;
+        fputs("{\"text\": \"", f);
+        for (const char *p = d.ex[i].text; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                fputc('\\', f);
+            if (*p == '\n')
+                fputs("\\n", f);
+            else
+                fputc(*p, f);
+        }
+        fprintf(f, "\", \"label\": \"%s\"}\n", labels[d.ex[i].label]);
+    }
+    fclose(f);
+    stance__dataset_free(&d);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *b = malloc((size_t)n + 1);
+    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    b[n] = 0;
+    *len = (size_t)n;
+    return b;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void mkdir_tmp(void)
+{
+    strcpy(dir, "/tmp/stance-train-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void rm_tmp(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(train, .init = mkdir_tmp, .fini = rm_tmp, .timeout = 300);
+
+static stance_train_options quick(void)
+{
+    stance_train_options o = stance_train_default();
+    o.log2c_min = -1;
+    o.log2c_max = 1;
+    return o;
+}
+
+Test(train, same_seed_same_bytes_and_seed_recorded)
+{
+    char data[128], m1[128], m2[128], m3[128];
+    snprintf(data, sizeof data, "%s/d.jsonl", dir);
+    snprintf(m1, sizeof m1, "%s/a.model", dir);
+    snprintf(m2, sizeof m2, "%s/b.model", dir);
+    snprintf(m3, sizeof m3, "%s/c.model", dir);
+    write_small(data, 60);
+    stance_train_options o = quick();
+    o.seed = 7;
+    stance_error err;
+    stance_error_clear(&err);
+    stance_report *r = NULL;
+    cr_assert_eq(stance_train(data, m1, &o, &r, &err), STANCE_OK, "%s", err.text);
+    cr_assert_not_null(strstr(stance_report_json(r), "\"macro_f1\""));
+    cr_assert_not_null(strstr(stance_report_json(r), "\"confusion\""));
+    stance_report_free(r);
+    o.threads = 1; /* the thread count must not change the result */
+    cr_assert_eq(stance_train(data, m2, &o, NULL, &err), STANCE_OK, "%s", err.text);
+    o.seed = 8;
+    cr_assert_eq(stance_train(data, m3, &o, NULL, &err), STANCE_OK, "%s", err.text);
+    size_t l1, l2, l3;
+    char *a = slurp(m1, &l1), *b = slurp(m2, &l2), *c = slurp(m3, &l3);
+    cr_assert(l1 == l2 && !memcmp(a, b, l1), "same data, options and seed must give identical bytes");
+    cr_assert(l1 != l3 || memcmp(a, c, l1), "a different seed changes the folds and the bundle");
+    stance_model *m = NULL;
+    cr_assert_eq(stance_model_load(m1, &m, &err), STANCE_OK, "%s", err.text);
+    cr_assert_str_eq(stance_model_info(m, "seed"), "7");
+    stance_model_free(m);
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void expect_data_error(const char *content, long line, const char *reason)
+{
+    char data[128], model[128];
+    snprintf(data, sizeof data, "%s/bad.jsonl", dir);
+    snprintf(model, sizeof model, "%s/out.model", dir);
+    write_text(data, content);
+    unlink(model);
+    stance_train_options o = quick();
+    stance_error err;
+    stance_error_clear(&err);
+    stance_status st = stance_train(data, model, &o, NULL, &err);
+    cr_assert_eq(st, STANCE_E_INPUT, "expected bad input for [%s], got %d (%s)", content, st, err.text);
+    cr_assert_str_eq(err.file, data);
+    cr_assert_eq(err.line, line, "line %ld, expected %ld (%s)", err.line, line, err.text);
+    cr_assert_not_null(strstr(err.text, reason), "'%s' should mention '%s'", err.text, reason);
+    cr_assert_neq(access(model, F_OK), 0, "no model may be written");
+}
+
+Test(train, bad_lines_name_file_and_line)
+{
+    expect_data_error("{\"text\": \"fine\", \"label\": \"bullish\"}\nnot json\n", 2, "not JSON");
+    expect_data_error("{\"label\": \"bullish\"}\n", 1, "missing \"text\"");
+    expect_data_error("{\"text\": \"x\"}\n", 1, "missing \"label\"");
+    expect_data_error("{\"text\": \"x\", \"label\": \"bearish\"}\n", 1, "unknown label");
+    expect_data_error("{\"text\": \"\", \"label\": \"bullish\"}\n", 1, "empty");
+    expect_data_error("[1, 2]\n", 1, "not a JSON object");
+    expect_data_error("\n\n{\"text\": \"caf\xE9\", \"label\": \"bullish\"}\n", 3, "invalid UTF-8");
+}
+
+Test(train, too_few_examples_per_class_is_an_error)
+{
+    char data[128], model[128];
+    snprintf(data, sizeof data, "%s/few.jsonl", dir);
+    snprintf(model, sizeof model, "%s/few.model", dir);
+    write_small(data, 3);
+    stance_error err;
+    stance_error_clear(&err);
+    stance_train_options o = quick();
+    cr_assert_eq(stance_train(data, model, &o, NULL, &err), STANCE_E_INPUT);
+    cr_assert_not_null(strstr(err.text, "at least"), "%s", err.text);
+}
+
+Test(train, skip_invalid_counts_skipped_lines)
+{
+    char data[128], model[128];
+    snprintf(data, sizeof data, "%s/d.jsonl", dir);
+    snprintf(model, sizeof model, "%s/s.model", dir);
+    write_small(data, 40);
+    FILE *f = fopen(data, "a");
+    fputs("garbage\n{\"text\": \"x\", \"label\": \"meh\"}\n", f);
+    fclose(f);
+    stance_train_options o = quick();
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_train(data, model, &o, NULL, &err), STANCE_E_INPUT, "without the flag it stops");
+    o.skip_invalid = 1;
+    stance_report *r = NULL;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_train(data, model, &o, &r, &err), STANCE_OK, "%s", err.text);
+    cr_assert_not_null(strstr(stance_report_json(r), "\"skipped_lines\": 2"), "%s", stance_report_json(r));
+    stance_report_free(r);
+}
+
+Test(train, failed_training_leaves_the_old_model)
+{
+    char data[128], model[128];
+    snprintf(data, sizeof data, "%s/bad.jsonl", dir);
+    snprintf(model, sizeof model, "%s/keep.model", dir);
+    write_text(model, "the previous model\n");
+    write_text(data, "{\"text\": \"x\", \"label\": \"nope\"}\n");
+    stance_train_options o = quick();
+    cr_assert_neq(stance_train(data, model, &o, NULL, NULL), STANCE_OK);
+    size_t l;
+    char *b = slurp(model, &l);
+    cr_assert_str_eq(b, "the previous model\n");
+    free(b);
+    /* nothing else left beside it */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "test $(ls %s | wc -l) -eq 2", dir);
+    cr_assert_eq(system(cmd), 0, "no temporary files are left behind");
+}
+
+Test(train, unwritable_destination_is_an_io_error)
+{
+    char data[128];
+    snprintf(data, sizeof data, "%s/d.jsonl", dir);
+    write_small(data, 30);
+    stance_train_options o = quick();
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_train(data, "/nonexistent-dir/x.model", &o, NULL, &err), STANCE_E_IO);
+    cr_assert_not_null(strstr(err.text, "temporary"), "%s", err.text);
+}
+
+Test(train, eval_reports_metrics)
+{
+    char data[128], model[128];
+    snprintf(data, sizeof data, "%s/d.jsonl", dir);
+    snprintf(model, sizeof model, "%s/e.model", dir);
+    write_small(data, 50);
+    stance_train_options o = quick();
+    cr_assert_eq(stance_train(data, model, &o, NULL, NULL), STANCE_OK);
+    stance_model *m = NULL;
+    cr_assert_eq(stance_model_load(model, &m, NULL), STANCE_OK);
+    stance_report *r = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_eval(m, data, NULL, 0, NULL, NULL, &r, &err), STANCE_OK, "%s", err.text);
+    const char *js = stance_report_json(r);
+    cr_assert_not_null(strstr(js, "\"n\": 150"), "%s", js);
+    /* a model scored on its own training data does far better than chance */
+    const char *acc = strstr(js, "\"accuracy\": ");
+    cr_assert_not_null(acc);
+    cr_assert_gt(atof(acc + 12), 0.6, "%s", js);
+    stance_report_free(r);
+    stance_model_free(m);
+}
+
+Test(train, parameters_are_declared_once)
+{
+    size_t n;
+    const stance_param *p = stance_train_params(&n);
+    cr_assert_gt(n, 8);
+    stance_train_options o = stance_train_default();
+    stance_error err;
+    for (size_t i = 0; i < n; i++) {
+        char v[32];
+        snprintf(v, sizeof v, "%ld", p[i].max);
+        stance_error_clear(&err);
+        cr_assert_eq(stance_train_set(&o, p[i].name, v, &err), STANCE_OK, "%s: %s", p[i].name, err.text);
+        snprintf(v, sizeof v, "%ld", p[i].max + 1);
+        stance_error_clear(&err);
+        cr_assert_eq(stance_train_set(&o, p[i].name, v, &err), STANCE_E_ARG, "%s accepts out of range", p[i].name);
+    }
+    cr_assert_eq(stance_train_set(&o, "nope", "1", NULL), STANCE_E_ARG);
+    cr_assert_eq(stance_train_set(&o, "folds", "x", NULL), STANCE_E_ARG);
+}

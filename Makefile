@@ -2,7 +2,7 @@
 # (Debian packages, as root), configure, build, and run.
 BUILD   ?= build
 JOBS    ?= 2
-DEBS    := build-essential cmake pkg-config libsvm-dev libjansson-dev libcriterion-dev python3
+DEBS    := build-essential cmake pkg-config libsvm-dev libjansson-dev libcriterion-dev python3 bsdutils parallel chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-asan model eval bench clean
@@ -37,6 +37,7 @@ test-asan: deps
 model: build
 	./$(BUILD)/stance train training/corpus.jsonl --split train,dev -o models/stance.model --quiet
 	./$(BUILD)/stance eval training/corpus.jsonl --split test --model models/stance.model
+	python3 training/report.py --stance $(BUILD)/stance --model models/stance.model
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

@@ -41,12 +41,12 @@ int stance_lines_next(stance_lines *r, stance_error *err)
             r->pending_cr = 1;
             break;
         }
+        if (r->len == r->max_line) {
+            stance__err(err, STANCE_E_INPUT, r->name, r->lineno + 1, (long)r->len,
+                        "line longer than %zu bytes", r->max_line);
+            return -1;
+        }
         if (r->len + 2 > r->cap) {
-            if (r->len + 2 > r->max_line + 2) {
-                stance__err(err, STANCE_E_INPUT, r->name, r->lineno + 1, (long)r->len,
-                            "line longer than %zu bytes", r->max_line);
-                return -1;
-            }
             size_t nc = r->cap ? r->cap * 2 : 4096;
             char *nb = stance__realloc(r->buf, nc);
             if (!nb) {

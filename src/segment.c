@@ -2139,6 +2139,8 @@ static int cue_before(seg *S, size_t open, size_t lo, cue *c, int need_words)
         return 0;
     if (content > 0 && need_words < MIN_WORDS)
         return 0; /* "saying the proposal still "materially undervalued"": a fragment */
+    if (need_words < MIN_WORDS && !is_punct(S, open - 1, ':') && !is_punct(S, open - 1, ','))
+        return 0; /* "has promised "synergies" of …": a short quote run into the sentence */
     if (weq(S, v, "according")) {
         size_t e = np_fwd(S, v + 2, open, &c->who);
         if (e == SIZE_MAX || c->who.kind == NP_NONE)

@@ -5,7 +5,7 @@ JOBS    ?= 2
 DEBS    := build-essential cmake pkg-config libsvm-dev libjansson-dev libcriterion-dev python3 bsdutils parallel chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test test-asan model eval bench clean
+.PHONY: all deps build demo test test-asan model eval bench clean valgrind tsan fuzz
 
 all: build
 
@@ -41,3 +41,21 @@ model: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
+
+# Robustness (tests/fuzz/README.md): the CLI under valgrind on hostile inputs; the thread
+# suite under ThreadSanitizer; every libFuzzer harness for FUZZ_SECONDS (clang).
+FUZZ_SECONDS ?= 30
+valgrind: deps
+	@command -v valgrind >/dev/null || $(SUDO) apt-get install -y -qq valgrind >/dev/null
+	cmake -S . -B $(BUILD)-valgrind -DSTANCE_VALGRIND=ON -DSTANCE_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)-valgrind -j$(JOBS) --target stance_cli
+	ctest --test-dir $(BUILD)-valgrind -L valgrind -j$(JOBS) --output-on-failure
+
+tsan: deps
+	cmake -S . -B $(BUILD)-tsan -DSTANCE_TSAN=ON -DSTANCE_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)-tsan -j$(JOBS) --target test_threads_tsan
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ./$(BUILD)-tsan/tests/test_threads_tsan
+
+fuzz: deps
+	@command -v clang >/dev/null || $(SUDO) apt-get install -y -qq clang >/dev/null
+	BUILD=$(BUILD)-fuzz JOBS=$(JOBS) tests/fuzz/run.sh $(FUZZ_SECONDS)

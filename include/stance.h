@@ -120,6 +120,8 @@ typedef struct {
     int contrast;      /* mark tokens after but/however/yet/although/though */
     int lexicon;       /* finance lexicon categories and hedge cues as features */
     int last_sentence; /* mark tokens of the last sentence */
+    int idf;           /* weight features by inverse document frequency learnt in training;
+                          features never seen in training are dropped */
 } stance_features_config;
 
 STANCE_EXPORT stance_features_config stance_features_default(void);

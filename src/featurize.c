@@ -61,6 +61,7 @@ stance_features_config stance_features_default(void)
     c.contrast = 1;
     c.lexicon = 1;
     c.last_sentence = 1;
+    c.idf = 1;
     return c;
 }
 
@@ -76,6 +77,7 @@ static const struct {
 #define F(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi}
     F(hash_bits, 10, 24), F(ngram_max, 1, 3),    F(char_ngrams, 0, 5), F(sublinear_tf, 0, 1),
     F(negation, 0, 1),    F(contrast, 0, 1),     F(lexicon, 0, 1),     F(last_sentence, 0, 1),
+    F(idf, 0, 1),
 #undef F
 };
 #define NFIELDS (sizeof cfg_fields / sizeof cfg_fields[0])
@@ -152,7 +154,7 @@ int fz_config_parse(const char *s, stance_features_config *cfg, char *why, size_
     }
     if (seen != (1u << NFIELDS) - 1) {
         for (size_t i = 0; i < NFIELDS; i++)
-            if (!(seen & (1u << i))) {
+            if (!(seen & (1u << i)) && strcmp(cfg_fields[i].name, "idf")) { /* idf=0 when absent (format 1.0 bundles) */
                 snprintf(why, whysize, "feature option %s missing", cfg_fields[i].name);
                 return 0;
             }
@@ -773,6 +775,12 @@ static int cmp_u32(const void *a, const void *b)
 int fz_vectorize(const stance_features_config *cfg, const char *text, size_t len, uint32_t *counts,
                  uint32_t *touched, fz_vector *out)
 {
+    return fz_vectorize_idf(cfg, NULL, text, len, counts, touched, out);
+}
+
+int fz_vectorize_idf(const stance_features_config *cfg, const double *idf, const char *text, size_t len,
+                     uint32_t *counts, uint32_t *touched, fz_vector *out)
+{
     count_state c = {counts, touched, 0};
     fz_extract(cfg, text, len, count_feature, &c);
     qsort(touched, c.ntouched, sizeof *touched, cmp_u32);
@@ -789,17 +797,21 @@ int fz_vectorize(const stance_features_config *cfg, const char *text, size_t len
         out->cap = cap;
     }
     double ss = 0;
+    size_t n = 0;
     for (size_t i = 0; i < c.ntouched; i++) {
-        double v = fz_tf(cfg, counts[touched[i]]);
+        double v = fz_tf(cfg, counts[touched[i]]) * (idf ? idf[touched[i]] : 1.0);
+        counts[touched[i]] = 0;
+        if (v == 0)
+            continue;
         ss += v * v;
+        out->index[n] = touched[i];
+        out->value[n] = v;
+        n++;
     }
     double inv = ss > 0 ? 1.0 / sqrt(ss) : 0;
-    for (size_t i = 0; i < c.ntouched; i++) {
-        out->index[i] = touched[i];
-        out->value[i] = fz_tf(cfg, counts[touched[i]]) * inv;
-        counts[touched[i]] = 0;
-    }
-    out->n = c.ntouched;
+    for (size_t i = 0; i < n; i++)
+        out->value[i] *= inv;
+    out->n = n;
     return 0;
 fail:
     for (size_t i = 0; i < c.ntouched; i++)
@@ -814,4 +826,11 @@ void fz_vector_free(fz_vector *v)
     v->index = NULL;
     v->value = NULL;
     v->n = v->cap = 0;
+}
+
+void stance__idf_from_df(const uint32_t *df, uint32_t dim, uint32_t ndocs, double *idf)
+{
+    idf[0] = 0;
+    for (uint32_t j = 1; j <= dim; j++)
+        idf[j] = df[j] ? log((1.0 + ndocs) / (1.0 + df[j])) + 1.0 : 0.0;
 }

@@ -89,6 +89,12 @@ typedef struct {
  */
 int fz_vectorize(const stance_features_config *cfg, const char *text, size_t len, uint32_t *counts,
                  uint32_t *touched, fz_vector *out);
+/* The same with per-feature weights idf[1..dim] (NULL: none); zero-weight features are dropped. */
+int fz_vectorize_idf(const stance_features_config *cfg, const double *idf, const char *text, size_t len,
+                     uint32_t *counts, uint32_t *touched, fz_vector *out);
 void fz_vector_free(fz_vector *v);
+
+/* idf[j] = ln((1+ndocs)/(1+df[j])) + 1 where df[j] > 0, else 0; j in 1..dim. */
+void stance__idf_from_df(const uint32_t *df, uint32_t dim, uint32_t ndocs, double *idf);
 
 #endif

@@ -66,7 +66,7 @@ void stance__libsvm_scratch_free(stance__libsvm_scratch *s)
 int stance__libsvm_score(const stance_model *m, const struct svm_model *sm, stance__libsvm_scratch *s,
                          const char *text, size_t len, stance_result *out)
 {
-    if (fz_vectorize(&m->cfg, text, len, s->counts, s->touched, &s->fv))
+    if (fz_vectorize_idf(&m->cfg, m->idf, text, len, s->counts, s->touched, &s->fv))
         return -1;
     if (s->nodes_cap < s->fv.n + 1) {
         struct svm_node *nn = stance__realloc(s->nodes, (s->fv.n + 1) * sizeof *nn);

@@ -140,11 +140,59 @@ void stance_model_free(stance_model *m)
         stance__free(m->info_val[i]);
     }
     stance__free(m->W);
+    stance__free(m->idf);
     stance__free(m->libsvm_text);
     stance__free(m);
 }
 
 static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines);
+
+/* "idf NDOCS NLINES" and its lines of "index:df" pairs. */
+static stance_status parse_idf(cursor *c, stance_model *m)
+{
+    if (!m->cfg.idf || m->idf)
+        return bad(c, "%s", m->idf ? "idf section given twice" : "idf section but features say idf=0");
+    const char *p = c->line + 4, *end = c->line + c->llen, *sp = memchr(p, ' ', (size_t)(end - p));
+    long ndocs, nlines;
+    if (!sp || !parse_long(p, sp, 1, 100000000, &ndocs) || !parse_long(sp + 1, end, 1, 1000000, &nlines))
+        return bad(c, "%s", "malformed 'idf NDOCS NLINES' line");
+    uint32_t *df = stance__calloc((size_t)m->dim + 1, sizeof *df);
+    m->idf = stance__malloc(((size_t)m->dim + 1) * sizeof *m->idf);
+    if (!df || !m->idf) {
+        stance__free(df);
+        return stance__err(c->err, STANCE_E_NOMEM, c->name, c->lineno, -1, "out of memory");
+    }
+    long prev = 0;
+    for (long l = 0; l < nlines; l++) {
+        if (!next_line(c)) {
+            stance__free(df);
+            return bad(c, "%s", "truncated idf section");
+        }
+        const char *q = c->line, *e = c->line + c->llen;
+        if (q == e) {
+            stance__free(df);
+            return bad(c, "%s", "empty idf line");
+        }
+        while (q < e) {
+            const char *colon = memchr(q, ':', (size_t)(e - q));
+            const char *next = colon ? memchr(colon, ' ', (size_t)(e - colon)) : NULL;
+            if (!next)
+                next = e;
+            long idx, v;
+            if (!colon || !parse_long(q, colon, 1, (long)m->dim, &idx) || !parse_long(colon + 1, next, 1, ndocs, &v) ||
+                idx <= prev) {
+                stance__free(df);
+                return bad(c, "%s", "idf entries must be index:df with ascending indices in range and 1 <= df <= NDOCS");
+            }
+            prev = idx;
+            df[idx] = (uint32_t)v;
+            q = next < e ? next + 1 : e;
+        }
+    }
+    stance__idf_from_df(df, m->dim, (uint32_t)ndocs, m->idf);
+    stance__free(df);
+    return STANCE_OK;
+}
 
 stance_status stance_model_load_mem(const char *buf, size_t len, const char *name, stance_model **out,
                                     stance_error *err)
@@ -268,6 +316,15 @@ stance_status stance_model_load_mem(const char *buf, size_t len, const char *nam
             }
             break;
         }
+        if (c.llen > 4 && !memcmp(c.line, "idf ", 4)) {
+            if ((st = parse_idf(&c, m)) != STANCE_OK)
+                goto fail;
+            continue;
+        }
+        if (m->idf) {
+            st = bad(&c, "%s", "expected 'libsvm N' after the idf section");
+            goto fail;
+        }
         if (c.llen < 6 || memcmp(c.line, "info ", 5)) {
             st = bad(&c, "%s", "expected 'info KEY VALUE' or 'libsvm N'");
             goto fail;
@@ -290,6 +347,10 @@ stance_status stance_model_load_mem(const char *buf, size_t len, const char *nam
             st = stance__err(err, STANCE_E_NOMEM, name, c.lineno, -1, "out of memory");
             goto fail;
         }
+    }
+    if (m->cfg.idf && !m->idf) {
+        st = bad(&c, "%s", "features say idf=1 but there is no idf section");
+        goto fail;
     }
     /* 6. the libsvm section */
     size_t sec_start = c.pos;
@@ -686,6 +747,11 @@ static void score_feature(void *user, const fz_feature *f)
         dtf = b - a;
         dsq = b * b - a * a;
     }
+    if (s->m->idf) {
+        double wt = s->m->idf[idx];
+        dtf *= wt;
+        dsq *= wt * wt;
+    }
     s->ss += dsq;
     const double *w = s->m->W + (size_t)idx * s->m->npairs;
     switch (s->m->npairs) {
@@ -752,7 +818,7 @@ stance_status stance_explain(const stance_model *m, stance_scratch *s, const cha
     size_t got = 0;
     for (size_t t = 0; t < s->ntouched; t++) {
         uint32_t idx = s->touched[t];
-        double x = fz_tf(&m->cfg, s->counts[idx]) * inv, c = 0;
+        double x = fz_tf(&m->cfg, s->counts[idx]) * (m->idf ? m->idf[idx] : 1.0) * inv, c = 0;
         const double *w = m->W + (size_t)idx * m->npairs;
         for (size_t q = 0; q < m->npairs; q++)
             c += sgn[q] * w[q];

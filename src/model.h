@@ -7,6 +7,8 @@
  *   labels bullish critical cautious   label names, in libsvm label order 1..k
  *   features hash_bits=18 …            the feature configuration (featurize.h)
  *   info KEY VALUE                     zero or more: seed, C, data_fnv1a64, cv_macro_f1, …
+ *   idf NDOCS NLINES                   when features has idf=1: NLINES lines of up to 64
+ *   …                                  "index:df" pairs, indices strictly ascending
  *   libsvm N                           N lines follow: the model exactly as svm_save_model wrote it
  *   …
  *   end
@@ -38,6 +40,7 @@ struct stance_model {
     char *labels[STANCE_MAX_LABELS];
     uint32_t dim;
     double *W;              /* (dim + 1) * npairs, feature-major */
+    double *idf;            /* dim + 1 feature weights when cfg.idf, else NULL */
     double rho[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];
     double probA[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];
     double probB[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];

@@ -70,6 +70,7 @@ static const stance_param params[] = {
     FP(contrast, "mark words after but/however/yet/although/though", 1, 0, 1),
     FP(lexicon, "finance lexicon categories, hedges, intensifiers, downtoners", 1, 0, 1),
     FP(last_sentence, "mark words of the last sentence", 1, 0, 1),
+    FP(idf, "weight features by inverse document frequency (drops unseen features)", 1, 0, 1),
 };
 #undef TP
 #undef FP
@@ -155,11 +156,18 @@ json_t *stance__metrics_json(const long *conf, size_t k, const char *const *labe
     if (!lab || json_object_set_new(o, "labels", lab))
         goto fail;
     for (size_t i = 0; i < k; i++)
-        json_array_append_new(lab, json_string(labels[i]));
-    if (json_object_set_new(o, "n", json_integer(total)) ||
-        json_object_set_new(o, "accuracy", json_real(total ? (double)correct / (double)total : 0)) ||
-        json_object_set_new(o, "macro_f1", json_real(macro)) || json_object_set_new(o, "per_label", per) ||
-        json_object_set_new(o, "confusion", cm) || json_object_set_new(o, "counts", counts))
+        if (json_array_append_new(lab, json_string(labels[i])))
+            goto fail;
+    /* json_object_set (not _new) for per, cm, counts: they are released below whether or
+       not the chain stopped before reaching them */
+    int bad = json_object_set_new(o, "n", json_integer(total)) ||
+              json_object_set_new(o, "accuracy", json_real(total ? (double)correct / (double)total : 0)) ||
+              json_object_set_new(o, "macro_f1", json_real(macro)) || json_object_set(o, "per_label", per) ||
+              json_object_set(o, "confusion", cm) || json_object_set(o, "counts", counts);
+    json_decref(per);
+    json_decref(cm);
+    json_decref(counts);
+    if (bad)
         goto fail_o;
     return o;
 fail:
@@ -221,8 +229,9 @@ stance_status stance__dataset_read(const char *path, const char *const *labels, 
     stance_lines_init(&lr, f, path, (size_t)64 << 20);
     stance_status st = STANCE_OK;
     int r;
-    stance_error lerr;
-    while ((r = stance_lines_next(&lr, err)) == 1) {
+    stance_error lerr, rerr;
+    stance_error_clear(&rerr);
+    while ((r = stance_lines_next(&lr, &rerr)) == 1) {
         d->digest = stance__fnv1a64(lr.buf, lr.len, d->digest);
         d->digest = stance__fnv1a64("\n", 1, d->digest);
         const char *s = lr.buf;
@@ -310,8 +319,11 @@ stance_status stance__dataset_read(const char *path, const char *const *labels, 
         d->n++;
         json_decref(doc);
     }
-    if (r < 0)
-        st = err ? err->status : STANCE_E_IO;
+    if (r < 0) {
+        st = rerr.status;
+        if (err && err->status == STANCE_OK)
+            *err = rerr;
+    }
     if (st == STANCE_OK && d->n == 0)
         st = stance__err(err, STANCE_E_INPUT, path, 0, -1, "no usable lines%s", split ? " in the requested split" : "");
 done:
@@ -349,8 +361,53 @@ static void vectors_free(vectors *v)
 }
 
 /* Featurize every example into one pool of svm_nodes. */
-static stance_status featurize_all(const stance__dataset *d, const stance_features_config *cfg, vectors *v,
-                                   stance_error *err)
+typedef struct {
+    uint32_t *counts, *touched;
+    size_t n;
+} df_state;
+
+static void df_feature(void *user, const fz_feature *f)
+{
+    df_state *s = user;
+    if (s->counts[f->index]++ == 0)
+        s->touched[s->n++] = f->index;
+}
+
+/*
+ * Document frequencies over the training quotes, as idf weights: idf_j = ln((1+n)/(1+df_j)) + 1
+ * for features seen in training, 0 (dropped) for the rest. df (may be NULL) receives the raw counts.
+ */
+static double *compute_idf(const stance__dataset *d, const stance_features_config *cfg, uint32_t *df_out)
+{
+    uint32_t dim = fz_dim(cfg);
+    uint32_t *counts = stance__calloc((size_t)dim + 1, sizeof *counts);
+    uint32_t *touched = stance__malloc(((size_t)dim + 1) * sizeof *touched);
+    uint32_t *df = df_out ? df_out : stance__calloc((size_t)dim + 1, sizeof *df);
+    double *idf = stance__calloc((size_t)dim + 1, sizeof *idf);
+    if (!counts || !touched || !df || !idf) {
+        stance__free(idf);
+        idf = NULL;
+        goto out;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        df_state s = {counts, touched, 0};
+        fz_extract(cfg, d->ex[i].text, d->ex[i].len, df_feature, &s);
+        for (size_t t = 0; t < s.n; t++) {
+            df[touched[t]]++;
+            counts[touched[t]] = 0;
+        }
+    }
+    stance__idf_from_df(df, dim, (uint32_t)d->n, idf);
+out:
+    stance__free(counts);
+    stance__free(touched);
+    if (!df_out)
+        stance__free(df);
+    return idf;
+}
+
+static stance_status featurize_all(const stance__dataset *d, const stance_features_config *cfg, const double *idf,
+                                   vectors *v, stance_error *err)
 {
     memset(v, 0, sizeof *v);
     uint32_t dim = fz_dim(cfg);
@@ -365,7 +422,7 @@ static stance_status featurize_all(const stance__dataset *d, const stance_featur
     if (!counts || !touched || !start || !v->x || !v->y)
         goto nomem;
     for (size_t i = 0; i < d->n; i++) {
-        if (fz_vectorize(cfg, d->ex[i].text, d->ex[i].len, counts, touched, &fv))
+        if (fz_vectorize_idf(cfg, idf, d->ex[i].text, d->ex[i].len, counts, touched, &fv))
             goto nomem;
         if (used + fv.n + 1 > cap) {
             size_t nc = cap ? cap * 2 : 1 << 16;
@@ -432,6 +489,7 @@ static stance_status gram_build(const vectors *v, size_t n, uint32_t dim, gram *
     if (!g->x || !g->pool || !dense) {
         stance__free(dense);
         gram_free(g);
+        memset(g, 0, sizeof *g); /* the caller frees it again on its error path */
         return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory for the kernel matrix");
     }
     for (size_t i = 0; i < n; i++) {
@@ -770,7 +828,19 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
     }
 
     vectors v;
-    if ((st = featurize_all(&d, &opt.features, &v, err))) {
+    uint32_t *df = NULL;
+    double *idf = NULL;
+    if (opt.features.idf) {
+        df = stance__calloc((size_t)fz_dim(&opt.features) + 1, sizeof *df);
+        if (!df || !(idf = compute_idf(&d, &opt.features, df))) {
+            stance__free(df);
+            stance__dataset_free(&d);
+            return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+        }
+    }
+    if ((st = featurize_all(&d, &opt.features, idf, &v, err))) {
+        stance__free(df);
+        stance__free(idf);
         stance__dataset_free(&d);
         return st;
     }
@@ -895,22 +965,27 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
             st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
             goto out;
         }
+        int jbad = 0; /* a report is complete or not made: any failed insertion is out of memory */
         for (int g = 0; g < ngrid; g++)
-            json_array_append_new(grid, json_pack("{s:i,s:f,s:f}", "log2c", opt.log2c_min + g * opt.log2c_step, "C",
-                                                  ldexp(1.0, opt.log2c_min + g * opt.log2c_step), "cv_macro_f1",
-                                                  gridf1[g]));
+            jbad |= json_array_append_new(grid, json_pack("{s:i,s:f,s:f}", "log2c", opt.log2c_min + g * opt.log2c_step,
+                                                          "C", ldexp(1.0, opt.log2c_min + g * opt.log2c_step),
+                                                          "cv_macro_f1", gridf1[g]));
         char fbuf[256], dig[20];
         fz_config_format(&opt.features, fbuf, sizeof fbuf);
         snprintf(dig, sizeof dig, "%016llx", (unsigned long long)d.digest);
-        json_object_set_new(doc, "grid", grid);
-        json_object_set_new(doc, "chosen_C", json_real(bestC));
-        json_object_set_new(doc, "folds", json_integer(opt.folds));
-        json_object_set_new(doc, "seed", json_integer(opt.seed));
-        json_object_set_new(doc, "data", json_string(data_path));
-        json_object_set_new(doc, "data_fnv1a64", json_string(dig));
-        json_object_set_new(doc, "skipped_lines", json_integer((json_int_t)d.skipped));
-        json_object_set_new(doc, "features", json_string(fbuf));
-        json_object_set_new(doc, "metric", json_string("cross-validated, pooled over folds, at the chosen C"));
+        jbad |= json_object_set_new(doc, "grid", grid);
+        jbad |= json_object_set_new(doc, "chosen_C", json_real(bestC));
+        jbad |= json_object_set_new(doc, "folds", json_integer(opt.folds));
+        jbad |= json_object_set_new(doc, "seed", json_integer(opt.seed));
+        jbad |= json_object_set_new(doc, "data", json_string(data_path));
+        jbad |= json_object_set_new(doc, "data_fnv1a64", json_string(dig));
+        jbad |= json_object_set_new(doc, "skipped_lines", json_integer((json_int_t)d.skipped));
+        jbad |= json_object_set_new(doc, "features", json_string(fbuf));
+        jbad |= json_object_set_new(doc, "metric", json_string("cross-validated, pooled over folds, at the chosen C"));
+        if (jbad) {
+            st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+            goto out;
+        }
 
         /* the bundle */
         size_t cap = strlen(svmtext) + 4096, n = 0;
@@ -930,6 +1005,34 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
                               "info examples %zu\n",
                               stance_version(), libsvm_version, opt.seed, opt.folds, bestC, f1, opt.balanced, dig,
                               d.n);
+        if (df) {
+            /* "idf NDOCS NLINES", then lines of up to 64 "index:df" pairs, ascending */
+            size_t npairs = 0;
+            uint32_t dim = fz_dim(&opt.features);
+            for (uint32_t j = 1; j <= dim; j++)
+                npairs += df[j] != 0;
+            size_t nl = (npairs + 63) / 64;
+            cap += npairs * 20 + 64;
+            char *nb = stance__realloc(bundle, cap);
+            if (!nb) {
+                st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+                goto out;
+            }
+            bundle = nb;
+            n += (size_t)snprintf(bundle + n, cap - n, "idf %zu %zu\n", d.n, nl);
+            size_t on_line = 0;
+            for (uint32_t j = 1; j <= dim; j++) {
+                if (!df[j])
+                    continue;
+                n += (size_t)snprintf(bundle + n, cap - n, "%s%u:%u", on_line ? " " : "", j, df[j]);
+                if (++on_line == 64) {
+                    bundle[n++] = '\n';
+                    on_line = 0;
+                }
+            }
+            if (on_line)
+                bundle[n++] = '\n';
+        }
         n += (size_t)snprintf(bundle + n, cap - n, "libsvm %ld\n", svlines);
         size_t sl = strlen(svmtext);
         memcpy(bundle + n, svmtext, sl);
@@ -943,10 +1046,19 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
         if ((st = stance_model_load_mem(bundle, n, model_path, &check, err)))
             goto out;
         stance_model_free(check);
-        if ((st = stance__write_atomic(model_path, bundle, n, err)))
-            goto out;
-        if (report && !(*report = report_from(doc)))
+        /* the report first: a failure after the model is in place would report an error
+           for a run that changed the model */
+        if (report && !(*report = report_from(doc))) {
             st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+            goto out;
+        }
+        if ((st = stance__write_atomic(model_path, bundle, n, err))) {
+            if (report) {
+                stance_report_free(*report);
+                *report = NULL;
+            }
+            goto out;
+        }
     }
 out:
     json_decref(doc);
@@ -958,6 +1070,8 @@ out:
     stance__free(gridf1);
     vectors_free(&v);
     gram_free(&gm);
+    stance__free(df);
+    stance__free(idf);
     stance__dataset_free(&d);
     return st;
 }
@@ -1021,19 +1135,22 @@ stance_status stance_eval(const stance_model *m, const char *data_path, const ch
         st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
         goto out;
     }
+    int jbad = 0;
     for (size_t q = 0; q < nw; q++) {
         const stance__example *e = &d.ex[wi[q]];
-        json_array_append_new(worst, json_pack("{s:I,s:s%,s:s,s:s,s:f}", "line", (json_int_t)e->line, "text", e->text,
+        jbad |= json_array_append_new(worst, json_pack("{s:I,s:s%,s:s,s:s,s:f}", "line", (json_int_t)e->line, "text", e->text,
                                                e->len, "label", labels[e->label], "predicted", labels[wp[q]],
                                                "confidence", wc[q]));
     }
-    json_object_set_new(doc, "worst", worst);
+    jbad |= json_object_set_new(doc, "worst", worst);
     worst = NULL;
-    json_object_set_new(doc, "data", json_string(data_path));
-    json_object_set_new(doc, "skipped_lines", json_integer((json_int_t)d.skipped));
+    jbad |= json_object_set_new(doc, "data", json_string(data_path));
+    jbad |= json_object_set_new(doc, "skipped_lines", json_integer((json_int_t)d.skipped));
     if (split)
-        json_object_set_new(doc, "split", json_string(split));
-    if (report && !(*report = report_from(doc)))
+        jbad |= json_object_set_new(doc, "split", json_string(split));
+    if (jbad)
+        st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+    else if (report && !(*report = report_from(doc)))
         st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
 out:
     json_decref(worst);

@@ -16,6 +16,19 @@ foreach(t test_pathological test_alloc test_threads)
   endif()
 endforeach()
 
+# ThreadSanitizer: Criterion's sandbox cannot start under TSan, so the thread suite is
+# also built as a plain program there (`make tsan` runs it).
+if(STANCE_TSAN)
+  add_executable(test_threads_tsan ${CMAKE_CURRENT_SOURCE_DIR}/test_threads.c)
+  target_compile_options(test_threads_tsan PRIVATE ${STANCE_WARNINGS})
+  target_compile_definitions(test_threads_tsan PRIVATE _POSIX_C_SOURCE=200809L STANCE_NO_CRITERION
+    STANCE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(test_threads_tsan PRIVATE stance_static Threads::Threads m)
+  add_test(NAME test_threads_tsan COMMAND test_threads_tsan)
+  set_tests_properties(test_threads_tsan PROPERTIES LABELS "tsan;robustness"
+    ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1")
+endif()
+
 # valgrind: the CLI (no fork, no sanitizer) on hostile inputs, every memory error fatal,
 # every definite or indirect leak an error. Registered only with -DSTANCE_VALGRIND=ON
 # (label "valgrind") so the normal suite stays fast; `make valgrind` configures
@@ -35,7 +48,7 @@ if(STANCE_VALGRIND AND VALGRIND AND NOT STANCE_SANITIZE AND NOT STANCE_TSAN)
     "quotes|0|score --model ${_m} --explain 3 -j 2 --quotes ${_fz}/corpus/fuzz_quotes/jsonl"
     "quotes_bad|1|score --model ${_m} --quotes ${_fz}/corpus/fuzz_quotes/bad"
     "lines_lossy|0|score --model ${_m} --lossy --lines ${_fz}/corpus/fuzz_quotes/bad"
-    "segment_dir|0|segment --format tsv ${_fz}/corpus/fuzz_segment"
+    "segment_dir|0|segment --lossy --format tsv ${_fz}/corpus/fuzz_segment"
     "model_bad|1|score --model ${_fz}/corpus/fuzz_quotes/jsonl --lines ${_fz}/corpus/fuzz_quotes/plain-lines"
     "eval_bad|1|eval ${_fz}/corpus/fuzz_dataset/bad-label --model ${_m}"
     "eval|0|eval ${_fz}/small.jsonl --model ${_m} --json"

@@ -129,6 +129,9 @@ Test(validator, header_and_section_errors)
         {"\nSV\n", "\nSVX\n", "expected 'SV'"},
         {"info seed ", "info seed 1\ninfo seed ", "duplicate info key"},
         {"\nend\n", "\nend\nextra\n", "unexpected text after 'end'"},
+        {"\nidf ", "\nidfx ", "expected 'info KEY VALUE'"},
+        {" idf=1", " idf=0", "idf section but features say idf=0"},
+        {"\nidf ", "\nidf x", "malformed 'idf NDOCS NLINES'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t len;

@@ -488,6 +488,7 @@ static void tokenize(const char *text, size_t len, tok_fn fn, void *user)
 /* ---- the lexicon table */
 
 struct fz_lexicon {
+    uint64_t filter[64]; /* 4096-bit prefilter on key bits: most tokens miss without a probe */
     uint32_t mask;
     uint64_t *keys;  /* 0 = empty */
     uint32_t *cats;  /* bit per lexicon category (LEXC_*) */
@@ -509,11 +510,15 @@ static void collect_tokens(void *user, const tok_event *ev)
         c->tok[c->n++] = ev->hash;
 }
 
+static inline uint32_t lex_slot(uint64_t key) { return (uint32_t)((key * 0x9E3779B97F4A7C15ULL) >> 52); }
+static inline uint32_t lex_bit(uint64_t key) { return (uint32_t)(key >> 7) & 4095u; }
+
 static void lex_insert(uint64_t key, uint32_t cat)
 {
     if (!key)
         key = 1;
-    uint32_t i = (uint32_t)mix64(key) & lexicon.mask;
+    lexicon.filter[lex_bit(key) >> 6] |= 1ULL << (lex_bit(key) & 63);
+    uint32_t i = lex_slot(key) & lexicon.mask;
     while (lexicon.keys[i] && lexicon.keys[i] != key)
         i = (i + 1) & lexicon.mask;
     lexicon.keys[i] = key;
@@ -524,7 +529,10 @@ static inline uint32_t lex_lookup(const fz_lexicon *lx, uint64_t key)
 {
     if (!key)
         key = 1;
-    uint32_t i = (uint32_t)mix64(key) & lx->mask;
+    uint32_t b = lex_bit(key);
+    if (!(lx->filter[b >> 6] & (1ULL << (b & 63))))
+        return 0;
+    uint32_t i = lex_slot(key) & lx->mask;
     for (;;) {
         uint64_t k = lx->keys[i];
         if (k == key)
@@ -567,6 +575,9 @@ typedef struct {
     const stance_features_config *cfg;
     const fz_lexicon *lx;
     fz_emit_fn emit;
+    fz_batch_fn batch;
+    size_t nbuf;
+    fz_feature buf[FZ_BATCH];
     void *user;
     const char *text;
     size_t len;
@@ -587,12 +598,21 @@ static const uint64_t salt[FZ_NKINDS] = {
 
 static inline void put(emit_state *s, uint64_t h, int kind, size_t start, size_t end)
 {
-    fz_feature f;
-    f.index = (uint32_t)(mix64(h ^ salt[kind]) >> s->shift) + 1;
-    f.kind = (uint16_t)kind;
-    f.start = (uint32_t)(start > UINT32_MAX ? UINT32_MAX : start);
-    f.end = (uint32_t)(end > UINT32_MAX ? UINT32_MAX : end);
-    s->emit(s->user, &f);
+    fz_feature *f = &s->buf[s->nbuf];
+    /* every h is already a well-mixed 64-bit hash: one multiply spreads (h, kind) over the
+       top bits, which index the 2^hash_bits feature space */
+    f->index = (uint32_t)(((h ^ salt[kind]) * 0x9E3779B97F4A7C15ULL) >> s->shift) + 1;
+    f->kind = (uint16_t)kind;
+    f->start = (uint32_t)(start > UINT32_MAX ? UINT32_MAX : start);
+    f->end = (uint32_t)(end > UINT32_MAX ? UINT32_MAX : end);
+    if (s->batch) {
+        if (++s->nbuf == FZ_BATCH) {
+            s->batch(s->user, s->buf, FZ_BATCH);
+            s->nbuf = 0;
+        }
+    } else {
+        s->emit(s->user, f);
+    }
 }
 
 static const int lex_kind_of_bit[LEXC_COUNT] = {
@@ -737,10 +757,15 @@ static size_t last_sentence_start(const char *text, size_t len)
     return 0;
 }
 
-void fz_extract(const stance_features_config *cfg, const char *text, size_t len, fz_emit_fn emit, void *user)
+static void extract(const stance_features_config *cfg, const char *text, size_t len, fz_emit_fn emit,
+                    fz_batch_fn batch, void *user)
 {
     emit_state s;
-    memset(&s, 0, sizeof s);
+    s.nbuf = 0;
+    s.batch = batch;
+    memset(s.th, 0, sizeof s.th);
+    memset(s.ts, 0, sizeof s.ts);
+    s.ntok = s.neg = s.con = 0;
     s.cfg = cfg;
     s.lx = fz_lexicon_get();
     s.emit = emit;
@@ -750,6 +775,18 @@ void fz_extract(const stance_features_config *cfg, const char *text, size_t len,
     s.shift = 64 - cfg->hash_bits;
     s.last_start = cfg->last_sentence ? last_sentence_start(text, len) : 0;
     tokenize(text, len, on_token, &s);
+    if (batch && s.nbuf)
+        batch(user, s.buf, s.nbuf);
+}
+
+void fz_extract(const stance_features_config *cfg, const char *text, size_t len, fz_emit_fn emit, void *user)
+{
+    extract(cfg, text, len, emit, NULL, user);
+}
+
+void fz_extract_batch(const stance_features_config *cfg, const char *text, size_t len, fz_batch_fn fn, void *user)
+{
+    extract(cfg, text, len, NULL, fn, user);
 }
 
 /* ---- sorted vectors */

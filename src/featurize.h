@@ -58,6 +58,13 @@ typedef void (*fz_emit_fn)(void *user, const fz_feature *f);
 void fz_extract(const stance_features_config *cfg, const char *text, size_t len, fz_emit_fn emit,
                 void *user);
 
+/* The same, handing features over in batches of up to FZ_BATCH (the scorer uses the
+   batch to prefetch weight rows before it reads them). */
+#define FZ_BATCH 64
+typedef void (*fz_batch_fn)(void *user, const fz_feature *f, size_t n);
+void fz_extract_batch(const stance_features_config *cfg, const char *text, size_t len, fz_batch_fn fn,
+                      void *user);
+
 uint32_t fz_dim(const stance_features_config *cfg);
 int fz_config_valid(const stance_features_config *cfg, char *why, size_t whysize);
 /* "hash_bits=18 ngram_max=2 …" and back. */

@@ -21,6 +21,9 @@ typedef struct {
     size_t max_line;
     int pending_cr; /* last line ended in CR: swallow a following LF */
     int at_start;
+    int eof;
+    char *rbuf;     /* read-ahead buffer */
+    size_t rpos, rlen;
 } stance_lines;
 
 STANCE_EXPORT void stance_lines_init(stance_lines *r, FILE *f, const char *name, size_t max_line);

@@ -139,7 +139,7 @@ void stance_model_free(stance_model *m)
         stance__free(m->info_key[i]);
         stance__free(m->info_val[i]);
     }
-    stance__free(m->W);
+    stance__free(m->W_raw);
     stance__free(m->idf);
     stance__free(m->libsvm_text);
     stance__free(m);
@@ -465,8 +465,14 @@ static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines)
 
     /* the support vectors, collapsed as they are read */
     size_t dim = m->dim;
-    if (!(m->W = stance__calloc((dim + 1) * P, sizeof(double))))
+    m->wstride = P + 1;
+    while (m->wstride & (m->wstride - 1))
+        m->wstride++; /* a power of two, so rows never straddle a cache line needlessly */
+    if (!(m->W_raw = stance__calloc((dim + 1) * m->wstride + 8, sizeof(double))))
         return stance__err(c->err, STANCE_E_NOMEM, c->name, c->lineno, -1, "out of memory");
+    m->W = (double *)(((uintptr_t)m->W_raw + 63) & ~(uintptr_t)63);
+    for (size_t j = 0; j <= dim; j++)
+        m->W[j * m->wstride + P] = m->idf ? m->idf[j] : 1.0;
     size_t cls = 0;
     long left = nsv[0];
     double coef[STANCE_MAX_LABELS];
@@ -512,7 +518,7 @@ static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines)
             double val;
             if (!parse_doubles(colon + 1, e, &val, 1))
                 return bad(c, "%s", "feature value must be a finite number");
-            double *w = m->W + (size_t)idx * P;
+            double *w = m->W + (size_t)idx * m->wstride;
             for (size_t t = 0; t < np; t++)
                 w[rowp[t]] += coef[rowc[t]] * val;
             q = e < end ? e + 1 : e;
@@ -725,9 +731,9 @@ void stance_scratch_free(stance_scratch *s)
     stance__free(s);
 }
 
-static void score_feature(void *user, const fz_feature *f)
+static inline void score_one(stance_scratch *s, const fz_feature *f)
 {
-    stance_scratch *s = user;
+    const stance_model *m = s->m;
     uint32_t idx = f->index, c = s->counts[idx]++;
     if (c == 0) {
         size_t t = s->ntouched++;
@@ -743,27 +749,37 @@ static void score_feature(void *user, const fz_feature *f)
         dtf = s->dtf[c];
         dsq = s->dsq[c];
     } else {
-        double a = fz_tf(&s->m->cfg, c), b = fz_tf(&s->m->cfg, c + 1);
+        double a = fz_tf(&m->cfg, c), b = fz_tf(&m->cfg, c + 1);
         dtf = b - a;
         dsq = b * b - a * a;
     }
-    if (s->m->idf) {
-        double wt = s->m->idf[idx];
-        dtf *= wt;
-        dsq *= wt * wt;
-    }
-    s->ss += dsq;
-    const double *w = s->m->W + (size_t)idx * s->m->npairs;
-    switch (s->m->npairs) {
-    case 3:
+    const double *w = m->W + (size_t)idx * m->wstride;
+    size_t P = m->npairs;
+    double wt = w[P]; /* idf, or 1 */
+    dtf *= wt;
+    s->ss += dsq * wt * wt;
+    if (P == 3) {
         s->dot[0] += w[0] * dtf;
         s->dot[1] += w[1] * dtf;
         s->dot[2] += w[2] * dtf;
-        break;
-    default:
-        for (size_t p = 0; p < s->m->npairs; p++)
+    } else {
+        for (size_t p = 0; p < P; p++)
             s->dot[p] += w[p] * dtf;
     }
+}
+
+/* A batch of features: prefetch every weight row and count first, then use them. */
+static void score_batch(void *user, const fz_feature *f, size_t n)
+{
+    stance_scratch *s = user;
+    const double *W = s->m->W;
+    size_t stride = s->m->wstride;
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(W + (size_t)f[i].index * stride);
+        __builtin_prefetch(s->counts + f[i].index, 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        score_one(s, &f[i]);
 }
 
 static void run_scorer(const stance_model *m, stance_scratch *s, const char *text, size_t len, double *dec)
@@ -772,7 +788,7 @@ static void run_scorer(const stance_model *m, stance_scratch *s, const char *tex
     s->ss = 0;
     for (size_t p = 0; p < m->npairs; p++)
         s->dot[p] = 0;
-    fz_extract(&m->cfg, text, len, score_feature, s);
+    fz_extract_batch(&m->cfg, text, len, score_batch, s);
     double inv = s->ss > 0 ? 1.0 / sqrt(s->ss) : 0;
     for (size_t p = 0; p < m->npairs; p++)
         dec[p] = s->dot[p] * inv - m->rho[p];
@@ -819,7 +835,7 @@ stance_status stance_explain(const stance_model *m, stance_scratch *s, const cha
     for (size_t t = 0; t < s->ntouched; t++) {
         uint32_t idx = s->touched[t];
         double x = fz_tf(&m->cfg, s->counts[idx]) * (m->idf ? m->idf[idx] : 1.0) * inv, c = 0;
-        const double *w = m->W + (size_t)idx * m->npairs;
+        const double *w = m->W + (size_t)idx * m->wstride;
         for (size_t q = 0; q < m->npairs; q++)
             c += sgn[q] * w[q];
         c *= x;

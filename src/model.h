@@ -39,7 +39,10 @@ struct stance_model {
     size_t k, npairs;
     char *labels[STANCE_MAX_LABELS];
     uint32_t dim;
-    double *W;              /* (dim + 1) * npairs, feature-major */
+    double *W;              /* (dim + 1) rows of wstride doubles: npairs weights, then the
+                               feature's idf (1 without idf); rows 32-byte aligned */
+    size_t wstride;
+    void *W_raw;            /* the allocation behind W */
     double *idf;            /* dim + 1 feature weights when cfg.idf, else NULL */
     double rho[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];
     double probA[STANCE_MAX_LABELS * (STANCE_MAX_LABELS - 1) / 2];

@@ -585,6 +585,7 @@ typedef struct {
     /* the last three tokens of the sentence: hash and start */
     uint64_t th[3];
     size_t ts[3];
+    uint64_t prev_bh;        /* the bigram hash ending at the previous token */
     int ntok;                /* tokens so far in this sentence, capped at 3 */
     int neg;                 /* inside a negation scope */
     int con;                 /* after a contrast marker */
@@ -706,7 +707,7 @@ static void on_token(void *user, const tok_event *ev)
         if (cfg->ngram_max >= 2)
             put(s, bh, FZ_BIGRAM, s->ts[2], en);
         if (s->ntok >= 2) {
-            trh = combine(combine(s->th[1], s->th[2]), h);
+            trh = combine(s->prev_bh, h); /* prev_bh = combine(th[1], th[2]) */
             if (cfg->ngram_max >= 3)
                 put(s, trh, FZ_TRIGRAM, s->ts[1], en);
         }
@@ -729,6 +730,7 @@ static void on_token(void *user, const tok_event *ev)
         s->neg = 1;
     if (c1 & (1u << LEXB_CONTRAST))
         s->con = 1;
+    s->prev_bh = bh;
     s->th[0] = s->th[1];
     s->th[1] = s->th[2];
     s->th[2] = h;
@@ -766,6 +768,7 @@ static void extract(const stance_features_config *cfg, const char *text, size_t 
     memset(s.th, 0, sizeof s.th);
     memset(s.ts, 0, sizeof s.ts);
     s.ntok = s.neg = s.con = 0;
+    s.prev_bh = 0;
     s.cfg = cfg;
     s.lx = fz_lexicon_get();
     s.emit = emit;

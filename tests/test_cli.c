@@ -175,10 +175,8 @@ Test(cli, threads_do_not_change_output)
 Test(cli, seed_article_scores_its_four_voices)
 {
     FILE *f = fopen(SRC "/../shared/seeds/amazon-openai-market-voices.txt", "r");
-    if (!f) {
-        cr_log_warn("shared/seeds not present beside the project; nothing to check");
-        return;
-    }
+    if (!f)
+        cr_skip_test("../shared/seeds is not beside the project on this machine");
     fclose(f);
     char *out, *err;
     cr_assert_eq(run("score --format json ../shared/seeds/amazon-openai-market-voices.txt", NULL, &out, &err), 0, "%s",

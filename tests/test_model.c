@@ -316,3 +316,34 @@ Test(explain, evidence_points_at_the_deciding_words)
     stance_scratch_free(s);
     stance_model_free(m);
 }
+
+/* Quotes whose deciding word is known: it must be among the top three pieces of evidence,
+   and the evidence must name where in the quote it came from. */
+Test(explain, deciding_words_are_in_the_top_evidence)
+{
+    stance_model *m = NULL;
+    cr_assert_eq(stance_model_load(MODEL, &m, NULL), STANCE_OK);
+    stance_scratch *s = stance_scratch_new(m);
+    struct {
+        const char *quote, *label, *word;
+    } cases[] = {
+        {"This merger is reckless.", "critical", "reckless"},
+        {"If the integration works, maybe.", "cautious", "If"},
+        {"We are upgrading the shares to buy.", "bullish", "buy"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *t = cases[i].quote;
+        stance_result r;
+        stance_score(m, s, t, strlen(t), &r, NULL);
+        cr_assert_str_eq(stance_model_label(m, (size_t)r.label), cases[i].label, "%s", t);
+        stance_evidence ev[3];
+        size_t n = 0, wl = strlen(cases[i].word);
+        stance_explain(m, s, t, strlen(t), &r, ev, 3, &n, NULL);
+        int found = 0;
+        for (size_t e = 0; e < n; e++)
+            found |= ev[e].span.end - ev[e].span.start == wl && !memcmp(t + ev[e].span.start, cases[i].word, wl);
+        cr_assert(found, "'%s' should be in the top evidence for '%s'", cases[i].word, t);
+    }
+    stance_scratch_free(s);
+    stance_model_free(m);
+}

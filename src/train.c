@@ -703,6 +703,7 @@ typedef struct {
     size_t k, njobs, next, done, total;
     long *conf; /* per grid point, k*k, summed over folds */
     int cancelled, failed;
+    char stage[64];
     pthread_mutex_t mu;
 } cv_shared;
 
@@ -761,8 +762,13 @@ static void *cv_worker(void *arg)
         for (size_t q = 0; q < k * k; q++)
             sh->conf[(size_t)g * k * k + q] += cm[q];
         sh->done++;
-        if (sh->opt->progress && sh->opt->progress(sh->opt->progress_user, "cv", sh->done, sh->total))
-            sh->cancelled = 1;
+        if (sh->opt->progress) {
+            /* the stage names the grid point and fold just finished */
+            snprintf(sh->stage, sizeof sh->stage, "cv C=2^%d fold %d/%d", sh->opt->log2c_min + g * sh->opt->log2c_step,
+                     fo + 1, sh->opt->folds);
+            if (sh->opt->progress(sh->opt->progress_user, sh->stage, sh->done, sh->total))
+                sh->cancelled = 1;
+        }
         pthread_mutex_unlock(&sh->mu);
     }
 out:

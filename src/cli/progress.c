@@ -36,7 +36,7 @@ void progress_update(progress *p, const char *stage, size_t done, size_t total)
     for (int i = 0; i < width; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[width] = 0;
-    fprintf(stderr, "\r%s %-4s [%s] %zu/%zu  %.1f/s  %.0fs elapsed  ~%.0fs left ", p->what, stage ? stage : "", bar,
+    fprintf(stderr, "\r%s %-18s [%s] %zu/%zu  %.1f/s  %.0fs elapsed  ~%.0fs left ", p->what, stage ? stage : "", bar,
             done, total, rate, el, eta);
     fflush(stderr);
     p->shown = 1;

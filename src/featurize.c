@@ -806,6 +806,14 @@ static void count_feature(void *user, const fz_feature *f)
         c->touched[c->ntouched++] = f->index;
 }
 
+size_t fz_collect(const stance_features_config *cfg, const char *text, size_t len, uint32_t *counts,
+                  uint32_t *touched)
+{
+    count_state c = {counts, touched, 0};
+    fz_extract(cfg, text, len, count_feature, &c);
+    return c.ntouched;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -822,7 +830,7 @@ int fz_vectorize_idf(const stance_features_config *cfg, const double *idf, const
                      uint32_t *counts, uint32_t *touched, fz_vector *out)
 {
     count_state c = {counts, touched, 0};
-    fz_extract(cfg, text, len, count_feature, &c);
+    c.ntouched = fz_collect(cfg, text, len, counts, touched);
     qsort(touched, c.ntouched, sizeof *touched, cmp_u32);
     if (out->cap < c.ntouched + 1) {
         size_t cap = c.ntouched + 1;

@@ -82,6 +82,14 @@ static inline double fz_tf(const stance_features_config *cfg, uint32_t c)
     return c < 64 ? fz_log_table[c] : fz_log_slow(c);
 }
 
+/*
+ * The distinct feature indices of text, in first-seen order, into touched[0..n), with
+ * their occurrence counts left in counts[] (caller clears them: counts[touched[i]] = 0).
+ * counts: fz_dim()+1 zeros; touched: fz_dim()+1 entries. Returns n.
+ */
+size_t fz_collect(const stance_features_config *cfg, const char *text, size_t len, uint32_t *counts,
+                  uint32_t *touched);
+
 /* A sorted sparse vector (for training and libsvm's path). */
 typedef struct {
     uint32_t *index;

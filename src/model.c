@@ -774,12 +774,18 @@ static void score_batch(void *user, const fz_feature *f, size_t n)
     stance_scratch *s = user;
     const double *W = s->m->W;
     size_t stride = s->m->wstride;
-    for (size_t i = 0; i < n; i++) {
+    enum { AHEAD = 12 }; /* rows requested this many features before they are used */
+    for (size_t i = 0; i < n && i < AHEAD; i++) {
         __builtin_prefetch(W + (size_t)f[i].index * stride);
         __builtin_prefetch(s->counts + f[i].index, 1);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (i + AHEAD < n) {
+            __builtin_prefetch(W + (size_t)f[i + AHEAD].index * stride);
+            __builtin_prefetch(s->counts + f[i + AHEAD].index, 1);
+        }
         score_one(s, &f[i]);
+    }
 }
 
 static void run_scorer(const stance_model *m, stance_scratch *s, const char *text, size_t len, double *dec)

@@ -360,19 +360,6 @@ static void vectors_free(vectors *v)
     stance__free(v->pool);
 }
 
-/* Featurize every example into one pool of svm_nodes. */
-typedef struct {
-    uint32_t *counts, *touched;
-    size_t n;
-} df_state;
-
-static void df_feature(void *user, const fz_feature *f)
-{
-    df_state *s = user;
-    if (s->counts[f->index]++ == 0)
-        s->touched[s->n++] = f->index;
-}
-
 /*
  * Document frequencies over the training quotes, as idf weights: idf_j = ln((1+n)/(1+df_j)) + 1
  * for features seen in training, 0 (dropped) for the rest. df (may be NULL) receives the raw counts.
@@ -390,9 +377,8 @@ static double *compute_idf(const stance__dataset *d, const stance_features_confi
         goto out;
     }
     for (size_t i = 0; i < d->n; i++) {
-        df_state s = {counts, touched, 0};
-        fz_extract(cfg, d->ex[i].text, d->ex[i].len, df_feature, &s);
-        for (size_t t = 0; t < s.n; t++) {
+        size_t n = fz_collect(cfg, d->ex[i].text, d->ex[i].len, counts, touched);
+        for (size_t t = 0; t < n; t++) {
             df[touched[t]]++;
             counts[touched[t]] = 0;
         }
@@ -406,6 +392,7 @@ out:
     return idf;
 }
 
+/* Featurize every example into one pool of svm_nodes. */
 static stance_status featurize_all(const stance__dataset *d, const stance_features_config *cfg, const double *idf,
                                    vectors *v, stance_error *err)
 {

@@ -20,24 +20,12 @@
 #include "internal.h"
 #include "stance.h"
 
+#include "test_util.h"
+
 #define SMALL_MODEL STANCE_SOURCE_DIR "/tests/fuzz/small.model"
 #define SMALL_DATA STANCE_SOURCE_DIR "/tests/fuzz/small.jsonl"
 #define ARTICLE STANCE_SOURCE_DIR "/tests/segment/articles/01-brannock-mills-takeover.txt"
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    b[n] = 0;
-    *len = (size_t)n;
-    return b;
-}
 
 /* jansson's allocations go through the hook; remember when the failing one was jansson's */
 static int jansson_failed;
@@ -112,6 +100,7 @@ Test(alloc, model_load)
     hook_jansson();
     blob b;
     b.buf = slurp(SMALL_MODEL, &b.len);
+    cr_assert_not_null(b.buf);
     sweep("stance_model_load_mem", op_load, NULL, &b);
     free(b.buf);
 }
@@ -198,6 +187,7 @@ Test(alloc, segment)
 {
     blob b;
     b.buf = slurp(ARTICLE, &b.len);
+    cr_assert_not_null(b.buf);
     sweep("stance_segment", op_segment, NULL, &b);
     free(b.buf);
 }

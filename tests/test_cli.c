@@ -14,22 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test_util.h"
+
 #define SRC STANCE_SOURCE_DIR
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    size_t r = fread(b, 1, (size_t)n, f);
-    b[r] = 0;
-    fclose(f);
-    return b;
-}
 
 /* Run the CLI with a shell command tail; capture stdout/stderr; return the exit status. */
 static int run(const char *args, const char *stdin_path, char **out, char **err)
@@ -40,17 +28,17 @@ static int run(const char *args, const char *stdin_path, char **out, char **err)
     int st = system(cmd);
     char p[64];
     snprintf(p, sizeof p, "/tmp/stance-cli-out.%d", (int)getpid());
-    *out = slurp(p);
+    *out = slurp(p, NULL);
     remove(p);
     snprintf(p, sizeof p, "/tmp/stance-cli-err.%d", (int)getpid());
-    *err = slurp(p);
+    *err = slurp(p, NULL);
     remove(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static void expect_lines_in(const char *expect_path, const char *got, const char *what, const char *name)
 {
-    char *want = slurp(expect_path);
+    char *want = slurp(expect_path, NULL);
     if (!want)
         return;
     for (char *line = strtok(want, "\n"); line; line = strtok(NULL, "\n"))
@@ -69,11 +57,11 @@ Test(cli, case_folders)
             continue;
         char path[512], *args, *status;
         snprintf(path, sizeof path, SRC "/tests/cli/%s/cmd", e->d_name);
-        if (!(args = slurp(path)))
+        if (!(args = slurp(path, NULL)))
             continue;
         args[strcspn(args, "\n")] = 0;
         snprintf(path, sizeof path, SRC "/tests/cli/%s/status", e->d_name);
-        status = slurp(path);
+        status = slurp(path, NULL);
         cr_assert_not_null(status, "case %s has no status file", e->d_name);
         char in[512];
         snprintf(in, sizeof in, SRC "/tests/cli/%s/stdin", e->d_name);
@@ -112,7 +100,7 @@ Test(cli, example_article_scores_every_voice)
     size_t i;
     json_t *v;
     const char *fields[] = {"speaker", "role", "org", "quote", "start", "end", "label", "confidence", "probabilities"};
-    char *text = slurp(SRC "/examples/market-voices.txt");
+    char *text = slurp(SRC "/examples/market-voices.txt", NULL);
     json_array_foreach(voices, i, v)
     {
         for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)

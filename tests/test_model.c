@@ -8,23 +8,11 @@
 #include "model.h"
 #include "train.h"
 
+#include "test_util.h"
+
 #define MODEL STANCE_SOURCE_DIR "/models/stance.model"
 #define CORPUS STANCE_SOURCE_DIR "/training/corpus.jsonl"
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    b[n] = 0;
-    *len = (size_t)n;
-    return b;
-}
 
 /* Replace the first occurrence of `from` with `to` and fix the checksum, so that the
    validator's later checks are reached. Returns a new buffer. */
@@ -63,7 +51,11 @@ static void expect_reject(const char *buf, size_t len, const char *reason)
 static char *model_text;
 static size_t model_len;
 
-static void load_text(void) { model_text = slurp(MODEL, &model_len); }
+static void load_text(void)
+{
+    model_text = slurp(MODEL, &model_len);
+    cr_assert_not_null(model_text, "cannot read %s", MODEL);
+}
 static void free_text(void) { free(model_text); }
 
 TestSuite(validator, .init = load_text, .fini = free_text);

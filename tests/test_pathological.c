@@ -47,6 +47,8 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_model_entry
 #include "fuzz/fuzz_model.c"
+
+#include "test_util.h"
 #undef LLVMFuzzerTestOneInput
 
 #ifndef STANCE_SLOW_FACTOR
@@ -151,25 +153,6 @@ static void write_file(const char *path, const char *buf, size_t len)
     cr_assert_eq(fclose(f), 0);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    size_t r;
-    while ((r = fread(b + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (n + 1 == cap)
-            b = realloc(b, cap *= 2);
-    }
-    fclose(f);
-    b[n] = 0;
-    if (len)
-        *len = n;
-    return b;
-}
 
 typedef struct {
     int status; /* exit status, or 128 + signal */
@@ -620,7 +603,7 @@ static void replay_dir(const char *harness, void (*one)(const uint8_t *, size_t)
                 continue;
             char p[1024];
             snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            size_t len;
+            size_t len = 0;
             char *b = slurp(p, &len);
             cr_assert(b, "cannot read %s", p);
             /* an exact-size copy, so ASan sees reads past the end */

@@ -8,6 +8,8 @@
 #include "model.h"
 #include "train.h"
 
+#include "test_util.h"
+
 #define CORPUS STANCE_SOURCE_DIR "/training/corpus.jsonl"
 
 static char dir[64];
@@ -39,21 +41,6 @@ static void write_small(const char *path, size_t per)
     stance__dataset_free(&d);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    b[n] = 0;
-    *len = (size_t)n;
-    return b;
-}
 
 static void write_text(const char *path, const char *text)
 {
@@ -106,7 +93,7 @@ Test(train, same_seed_same_bytes_and_seed_recorded)
     cr_assert_eq(stance_train(data, m2, &o, NULL, &err), STANCE_OK, "%s", err.text);
     o.seed = 8;
     cr_assert_eq(stance_train(data, m3, &o, NULL, &err), STANCE_OK, "%s", err.text);
-    size_t l1, l2, l3;
+    size_t l1 = 0, l2 = 0, l3 = 0;
     char *a = slurp(m1, &l1), *b = slurp(m2, &l2), *c = slurp(m3, &l3);
     cr_assert(l1 == l2 && !memcmp(a, b, l1), "same data, options and seed must give identical bytes");
     cr_assert(l1 != l3 || memcmp(a, c, l1), "a different seed changes the folds and the bundle");

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,7 +420,8 @@ static int run_stream(const opts *op, worker *ws, int nthreads, const char *path
     stance_error err;
     stance_error_clear(&err);
     int rc = 0, r;
-    size_t n = 0, bytes = 0;
+    size_t n = 0, bytes = 0, acap = 0;
+    char *arena = NULL;
     if (op->fmt == FMT_TSV)
         printf(op->mode == MODE_QUOTES ? "id\tlabel\tconfidence\n" : "line\tlabel\tconfidence\n");
     while ((r = stance_lines_next(&lr, &err)) >= 0) {
@@ -431,21 +433,29 @@ static int run_stream(const opts *op, worker *ws, int nthreads, const char *path
                 if (sp == lr.len)
                     continue; /* blank lines carry no quote */
             }
-            item *it = &items[n++];
-            it->text = malloc(lr.len + 1);
-            if (!it->text) {
-                fprintf(stderr, "%s: out of memory\n", prog);
-                exit(2);
+            /* lines of a batch live in one arena; items hold offsets until the batch runs */
+            if (bytes + lr.len + 1 > acap) {
+                while (bytes + lr.len + 1 > acap)
+                    acap = acap ? acap * 2 : BATCH_BYTES + 4096;
+                char *na = realloc(arena, acap);
+                if (!na) {
+                    fprintf(stderr, "%s: out of memory\n", prog);
+                    exit(2);
+                }
+                arena = na;
             }
-            memcpy(it->text, lr.buf, lr.len + 1);
+            memcpy(arena + bytes, lr.buf, lr.len + 1);
+            item *it = &items[n++];
+            it->text = (char *)(uintptr_t)bytes;
             it->len = lr.len;
             it->lineno = lr.lineno;
             it->source = stream_name;
-            bytes += lr.len;
+            bytes += lr.len + 1;
         }
         if (n && (r == 0 || n == BATCH_LINES || bytes >= BATCH_BYTES)) {
+            for (size_t i = 0; i < n; i++)
+                items[i].text = arena + (uintptr_t)items[i].text;
             rc = run_batch(ws, nthreads, items, n);
-            free_items(items, n);
             n = 0;
             bytes = 0;
             if (rc)
@@ -455,12 +465,12 @@ static int run_stream(const opts *op, worker *ws, int nthreads, const char *path
             break;
     }
     if (r < 0) {
-        free_items(items, n);
         char b[700];
         fprintf(stderr, "%s: %s\n", prog, stance_error_format(&err, b, sizeof b));
         rc = 1;
     }
     free(items);
+    free(arena);
     stance_lines_free(&lr);
     if (f != stdin)
         fclose(f);

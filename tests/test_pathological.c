@@ -927,3 +927,29 @@ Test(nothing_lost, unwritable_output)
     cr_assert(strstr(msg, "cannot write output"), "%s", msg);
     free(msg);
 }
+
+/* The CLI on a 50 MB JSONL line: a quote line beyond 16 MiB is bad input, reported with
+   file and line well inside the clock, and the lines before it are scored. */
+Test(pathological, cli_jsonl_line_50mb)
+{
+    const char *path = tpath("huge.jsonl");
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    fputs("{\"id\":\"a\",\"text\":\"A fine first quote.\"}\n{\"id\":\"b\",\"text\":\"", f);
+    for (int i = 0; i < 50 * 1024; i++) {
+        char chunk[1024];
+        memset(chunk, 'x', sizeof chunk);
+        chunk[sizeof chunk - 1] = ' ';
+        fwrite(chunk, 1, sizeof chunk, f);
+    }
+    fputs("\"}\n", f);
+    fclose(f);
+    const char *args[] = {"score", "--quotes", path, NULL};
+    cli_run r = run_cli(args);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "huge.jsonl:2:") && strstr(r.err, "longer than"), "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "\"id\":\"a\""), "the line before is scored: %s", r.out);
+    cr_assert(r.seconds < budget(1.0), "took %.3f s", r.seconds);
+    cli_free(&r);
+    unlink(path);
+}

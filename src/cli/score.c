@@ -27,7 +27,7 @@
 enum { MODE_ARTICLES, MODE_QUOTES, MODE_LINES };
 #define BATCH_LINES 8192
 #define BATCH_BYTES ((size_t)8 << 20)
-#define MAX_LINE ((size_t)256 << 20)
+#define MAX_LINE ((size_t)16 << 20) /* a stream line (one quote) longer than 16 MiB is bad input */
 #define MAX_THREADS 64
 
 typedef struct {
@@ -465,8 +465,17 @@ static int run_stream(const opts *op, worker *ws, int nthreads, const char *path
             break;
     }
     if (r < 0) {
+        /* the lines read before the bad one are scored and written first */
+        int earlier = 0;
+        if (n && rc == 0) {
+            for (size_t i = 0; i < n; i++)
+                items[i].text = arena + (uintptr_t)items[i].text;
+            earlier = run_batch(ws, nthreads, items, n); /* an earlier bad line reports itself */
+            fflush(stdout);
+        }
         char b[700];
-        fprintf(stderr, "%s: %s\n", prog, stance_error_format(&err, b, sizeof b));
+        if (!earlier)
+            fprintf(stderr, "%s: %s\n", prog, stance_error_format(&err, b, sizeof b));
         rc = 1;
     }
     free(items);

@@ -2,19 +2,29 @@
 # (Debian packages, as root), configure, build, and run.
 BUILD   ?= build
 JOBS    ?= 2
-DEBS    := build-essential cmake pkg-config libsvm-dev libjansson-dev libcriterion-dev python3 bsdutils parallel chromium
+# what building needs, and what the whole test suite needs on top (pty, GNU parallel,
+# headless Chromium for the HTML report)
+DEBS      := build-essential cmake pkg-config libsvm-dev libjansson-dev libcriterion-dev zlib1g-dev
+TEST_DEBS := python3 bsdutils parallel chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test test-asan model eval bench clean valgrind tsan fuzz
+.PHONY: all deps test-deps build demo test test-asan model eval bench clean valgrind tsan fuzz
 
 all: build
 
-deps:
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+define install_missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEBS))
+
+test-deps: deps
+	$(call install_missing,$(TEST_DEBS))
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -25,10 +35,10 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	./$(BUILD)/stance score --format table examples/market-voices.txt
 
-test: build
+test: test-deps build
 	ctest --test-dir $(BUILD) -j$(JOBS) --output-on-failure
 
-test-asan: deps
+test-asan: test-deps
 	cmake -S . -B $(BUILD)-asan -DSTANCE_SANITIZE=ON -DSTANCE_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(BUILD)-asan -j$(JOBS)
 	ctest --test-dir $(BUILD)-asan -j$(JOBS) --output-on-failure

@@ -200,6 +200,7 @@ typedef struct {
     unsigned seed;      /* seeds fold assignment and libsvm's rand() */
     int skip_invalid;   /* skip (and count) invalid lines instead of failing */
     int threads;        /* threads for cross-validation; results do not depend on it */
+    int compress;       /* gzip the bundle (the loader reads both forms) */
     const char *split;  /* when set, use only lines whose "split" field is in this comma list */
     stance_features_config features;
     stance_progress_fn progress;

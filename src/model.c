@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "featurize.h"
 #include "internal.h"
@@ -194,12 +195,106 @@ static stance_status parse_idf(cursor *c, stance_model *m)
     return STANCE_OK;
 }
 
+/* zlib allocates through the library's hook, so allocation-failure tests reach it too */
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return stance__calloc(items, size);
+}
+static void z_free(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    stance__free(p);
+}
+
+#define GZ_MAX ((size_t)256 << 20) /* a bundle never inflates beyond this */
+
+stance_status stance__gunzip(const char *buf, size_t len, const char *name, char **out, size_t *outlen,
+                             stance_error *err)
+{
+    *out = NULL;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    z.zalloc = z_alloc;
+    z.zfree = z_free;
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return stance__err(err, STANCE_E_NOMEM, name, 0, -1, "out of memory");
+    size_t cap = len * 4 + 4096, n = 0;
+    char *b = stance__malloc(cap);
+    stance_status st = STANCE_OK;
+    z.next_in = (Bytef *)(uintptr_t)buf;
+    z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
+    for (;;) {
+        if (!b) {
+            st = stance__err(err, STANCE_E_NOMEM, name, 0, -1, "out of memory");
+            break;
+        }
+        if (n == cap) {
+            if (cap >= GZ_MAX) {
+                st = stance__err(err, STANCE_E_MODEL, name, 0, -1, "inflates beyond %zu bytes", GZ_MAX);
+                break;
+            }
+            cap = cap * 2 > GZ_MAX ? GZ_MAX : cap * 2;
+            char *nb = stance__realloc(b, cap);
+            if (!nb) {
+                st = stance__err(err, STANCE_E_NOMEM, name, 0, -1, "out of memory");
+                break;
+            }
+            b = nb;
+        }
+        z.next_out = (Bytef *)b + n;
+        z.avail_out = (uInt)(cap - n);
+        int r = inflate(&z, Z_NO_FLUSH);
+        n = cap - z.avail_out;
+        if (r == Z_STREAM_END) {
+            if (z.avail_in != 0)
+                st = stance__err(err, STANCE_E_MODEL, name, 0, (long)z.total_in, "data after the gzip stream");
+            break;
+        }
+        if (r == Z_MEM_ERROR) {
+            st = stance__err(err, STANCE_E_NOMEM, name, 0, -1, "out of memory");
+            break;
+        }
+        if (r != Z_OK && r != Z_BUF_ERROR) {
+            st = stance__err(err, STANCE_E_MODEL, name, 0, (long)z.total_in, "corrupt gzip data: %s",
+                             z.msg ? z.msg : "inflate failed");
+            break;
+        }
+        if (r == Z_BUF_ERROR && z.avail_in == 0) {
+            st = stance__err(err, STANCE_E_MODEL, name, 0, (long)z.total_in, "truncated gzip data");
+            break;
+        }
+    }
+    inflateEnd(&z);
+    if (st != STANCE_OK) {
+        stance__free(b);
+        return st;
+    }
+    *out = b;
+    *outlen = n;
+    return STANCE_OK;
+}
+
 stance_status stance_model_load_mem(const char *buf, size_t len, const char *name, stance_model **out,
                                     stance_error *err)
 {
     *out = NULL;
     if (!name)
         name = "<model>";
+    if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
+        /* a gzip-compressed bundle: inflate, then validate the text as usual */
+        char *text;
+        size_t tlen;
+        stance_status st = stance__gunzip(buf, len, name, &text, &tlen, err);
+        if (st)
+            return st;
+        if (tlen >= 2 && (unsigned char)text[0] == 0x1f && (unsigned char)text[1] == 0x8b)
+            st = stance__err(err, STANCE_E_MODEL, name, 0, -1, "not a stance model (gzip inside gzip)");
+        else
+            st = stance_model_load_mem(text, tlen, name, out, err);
+        stance__free(text);
+        return st;
+    }
     cursor c = {buf, len, 0, 0, NULL, 0, name, err};
 
     /* 1. checksum: the last line, over every byte before it */

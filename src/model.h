@@ -1,7 +1,8 @@
 /*
  * model.h — the model bundle: its text format, its validator, and the collapsed scorer.
  *
- * A bundle is one UTF-8 text file, LF line ends, in this exact order:
+ * A bundle is one UTF-8 text file, LF line ends, in this exact order (stance train
+ * gzip-compresses it by default; the loader inflates a gzip file before anything else):
  *
  *   stance-model 1                     magic and format version
  *   labels bullish critical cautious   label names, in libsvm label order 1..k
@@ -55,6 +56,12 @@ struct stance_model {
 };
 
 uint64_t stance__fnv1a64(const void *buf, size_t len, uint64_t h);
+
+/* gzip in memory, through the allocation hook: inflate (at most 256 MiB) and deflate
+   (deterministic: no name, no time stamp). */
+stance_status stance__gunzip(const char *buf, size_t len, const char *name, char **out, size_t *outlen,
+                             stance_error *err);
+stance_status stance__gzip(const char *buf, size_t len, char **out, size_t *outlen, stance_error *err);
 #define STANCE_FNV_OFFSET 0xcbf29ce484222325ULL
 
 /* Decision values -> probabilities and label, as libsvm's svm_predict_probability. */

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "featurize.h"
 #include "internal.h"
@@ -46,6 +47,7 @@ stance_train_options stance_train_default(void)
     o.probability = 1;
     o.seed = 1;
     o.threads = 2;
+    o.compress = 1;
     o.features = stance_features_default();
     return o;
 }
@@ -62,6 +64,7 @@ static const stance_param params[] = {
     TP(seed, "seed for the fold assignment and libsvm's random numbers", 1, 0, 2147483647),
     TP(skip_invalid, "skip and count invalid lines instead of stopping (1)", 0, 0, 1),
     TP(threads, "threads for cross-validation (results do not depend on it)", 2, 1, 16),
+    TP(compress, "gzip the model bundle (1) or write plain text (0); both load", 1, 0, 1),
     FP(hash_bits, "feature space size, as a power of two", 18, 10, 24),
     FP(ngram_max, "longest word n-gram", 2, 1, 3),
     FP(char_ngrams, "character n-grams 2..N inside words (0 = off)", 0, 0, 5),
@@ -635,6 +638,51 @@ stance_status stance__write_atomic(const char *path, const char *buf, size_t len
     return STANCE_OK;
 }
 
+static voidpf gz_alloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return stance__calloc(items, size);
+}
+static void gz_free(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    stance__free(p);
+}
+
+stance_status stance__gzip(const char *buf, size_t len, char **out, size_t *outlen, stance_error *err)
+{
+    *out = NULL;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    z.zalloc = gz_alloc;
+    z.zfree = gz_free;
+    /* windowBits 16 + 15: a gzip wrapper whose header has no name and time stamp 0, so the
+       same bundle always compresses to the same bytes */
+    if (deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+    size_t cap = deflateBound(&z, (uLong)len);
+    char *b = stance__malloc(cap);
+    if (!b) {
+        deflateEnd(&z);
+        return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+    }
+    z.next_in = (Bytef *)(uintptr_t)buf;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)b;
+    z.avail_out = (uInt)cap;
+    int r = deflate(&z, Z_FINISH);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    if (r != Z_STREAM_END) {
+        stance__free(b);
+        return stance__err(err, r == Z_MEM_ERROR ? STANCE_E_NOMEM : STANCE_E_INTERNAL, NULL, 0, -1,
+                           "compression failed");
+    }
+    *out = b;
+    *outlen = n;
+    return STANCE_OK;
+}
+
 /* Save a libsvm model and read its text back (libsvm only writes to files). */
 static char *libsvm_text(const struct svm_model *model, const char *near, stance_error *err)
 {
@@ -1045,7 +1093,16 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
             st = stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
             goto out;
         }
-        if ((st = stance__write_atomic(model_path, bundle, n, err))) {
+        if (opt.compress) {
+            char *gz = NULL;
+            size_t gzlen = 0;
+            if (!(st = stance__gzip(bundle, n, &gz, &gzlen, err)))
+                st = stance__write_atomic(model_path, gz, gzlen, err);
+            stance__free(gz);
+        } else {
+            st = stance__write_atomic(model_path, bundle, n, err);
+        }
+        if (st) {
             if (report) {
                 stance_report_free(*report);
                 *report = NULL;

@@ -23,7 +23,7 @@ if(STANCE_TSAN)
   target_compile_options(test_threads_tsan PRIVATE ${STANCE_WARNINGS})
   target_compile_definitions(test_threads_tsan PRIVATE _POSIX_C_SOURCE=200809L STANCE_NO_CRITERION
     STANCE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  target_link_libraries(test_threads_tsan PRIVATE stance_static Threads::Threads m)
+  target_link_libraries(test_threads_tsan PRIVATE stance_static ZLIB::ZLIB Threads::Threads m)
   add_test(NAME test_threads_tsan COMMAND test_threads_tsan)
   set_tests_properties(test_threads_tsan PROPERTIES LABELS "tsan;robustness"
     ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1")

@@ -51,10 +51,25 @@ static void expect_reject(const char *buf, size_t len, const char *reason)
 static char *model_text;
 static size_t model_len;
 
+/* The shipped bundle as text (it is stored gzip-compressed). */
 static void load_text(void)
 {
-    model_text = slurp(MODEL, &model_len);
-    cr_assert_not_null(model_text, "cannot read %s", MODEL);
+    size_t len;
+    char *raw = slurp(MODEL, &len);
+    cr_assert_not_null(raw, "cannot read %s", MODEL);
+    if (len > 2 && (unsigned char)raw[0] == 0x1f && (unsigned char)raw[1] == 0x8b) {
+        cr_assert_eq(stance__gunzip(raw, len, MODEL, &model_text, &model_len, NULL), STANCE_OK);
+        free(raw);
+        /* a NUL at the end for the string helpers below */
+        char *t = malloc(model_len + 1);
+        memcpy(t, model_text, model_len);
+        t[model_len] = 0;
+        free(model_text);
+        model_text = t;
+    } else {
+        model_text = raw;
+        model_len = len;
+    }
 }
 static void free_text(void) { free(model_text); }
 
@@ -338,4 +353,33 @@ Test(explain, deciding_words_are_in_the_top_evidence)
     }
     stance_scratch_free(s);
     stance_model_free(m);
+}
+
+/* The compressed form: a changed byte anywhere is caught (gzip's CRC or our checksum),
+   truncation too, and the text inside loads the same model. */
+Test(validator, compressed_bundles)
+{
+    size_t len;
+    char *gz = NULL, *raw = slurp(MODEL, &len);
+    cr_assert_not_null(raw);
+    size_t glen;
+    cr_assert_eq(stance__gzip(model_text, model_len, &gz, &glen, NULL), STANCE_OK);
+    stance_model *a = NULL, *b = NULL;
+    cr_assert_eq(stance_model_load_mem(gz, glen, "z", &a, NULL), STANCE_OK);
+    cr_assert_eq(stance_model_load_mem(model_text, model_len, "t", &b, NULL), STANCE_OK);
+    cr_assert_eq(memcmp(a->W, b->W, ((size_t)a->dim + 1) * a->wstride * sizeof(double)), 0);
+    stance_model_free(a);
+    stance_model_free(b);
+    for (size_t pos = 10; pos < glen; pos += glen / 61 + 1) {
+        gz[pos] ^= 0x10;
+        stance_model *m = NULL;
+        stance_error err;
+        stance_error_clear(&err);
+        cr_assert_eq(stance_model_load_mem(gz, glen, "z", &m, &err), STANCE_E_MODEL, "flip at %zu accepted", pos);
+        cr_assert_null(m);
+        gz[pos] ^= 0x10;
+    }
+    expect_reject(gz, glen / 2, "gzip");
+    free(gz);
+    free(raw);
 }

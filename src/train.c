@@ -456,7 +456,7 @@ done:
  * Row i is libsvm's precomputed format: {0: i+1}, {j+1: K(i,j)} for every j, {-1}.
  * Used when n <= GRAM_MAX (n*n*16 bytes); beyond that, the plain linear kernel.
  */
-#define GRAM_MAX 9000
+#define GRAM_MAX 8192 /* n*n*16 bytes: at most 1 GiB */
 
 typedef struct {
     struct svm_node **x;

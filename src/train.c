@@ -454,9 +454,9 @@ done:
  * The linear kernel, precomputed: libsvm's linear kernel recomputes sparse dot products
  * for every cache miss; with the Gram matrix in memory each kernel value is one load.
  * Row i is libsvm's precomputed format: {0: i+1}, {j+1: K(i,j)} for every j, {-1}.
- * Used when n <= GRAM_MAX (n*n*16 bytes); beyond that, the plain linear kernel.
+ * Used when n <= stance__gram_max (n*n*16 bytes); beyond that, the plain linear kernel.
  */
-#define GRAM_MAX 8192 /* n*n*16 bytes: at most 1 GiB */
+size_t stance__gram_max = 8192; /* n*n*16 bytes: at most 1 GiB; tests lower it */
 
 typedef struct {
     struct svm_node **x;
@@ -924,7 +924,7 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
     }
 
     kx = v.x;
-    if (d.n <= GRAM_MAX) {
+    if (d.n <= stance__gram_max) {
         if ((st = gram_build(&v, d.n, fz_dim(&opt.features), &gm, err)))
             goto out;
         kx = gm.x;

@@ -29,6 +29,9 @@ stance_status stance__dataset_read(const char *path, const char *const *labels, 
                                    int skip_invalid, stance__dataset *d, stance_error *err);
 void stance__dataset_free(stance__dataset *d);
 
+/* Training precomputes the linear kernel up to this many examples (default 8192). */
+extern size_t stance__gram_max;
+
 stance_status stance__write_atomic(const char *path, const char *buf, size_t len, stance_error *err);
 
 /* libsvm's path: load the bundle's libsvm section through svm_load_model (serialised). */

@@ -2577,7 +2577,7 @@ static int attribute(seg *S)
                    TK(m).type != TK_DQ)
                 m++;
             if (m == q2->open_t && m > 0 && (is_punct(S, m - 1, ',') || is_punct(S, m - 1, ':')) &&
-                q2->para0 == q->para1 &&
+                q2->para0 == q->para1 && q2->nwords > 0 && /* "" continues nothing */
                 (quote_ends_with(S, q, ',') || !quote_ends_with(S, q, '.')) &&
                 strcmp(c.rule, "trailing-dash") != 0) {
                 q->next_merged = qi + 1;
@@ -2797,6 +2797,10 @@ static stance_status build_output(seg *S, stance_voices **out, stance_error *err
         size_t first = si;
         for (int z = 0; z < 2 && qs[z]; z++)
             for (size_t p = qs[z]->part0; p < qs[z]->part0 + qs[z]->nparts; p++) {
+                /* spans stay ascending and disjoint: a part that does not follow the
+                   previous one (an empty or malformed part) is left out */
+                if (si > first && S->pt[p].s < V->spans[si - 1].end)
+                    continue;
                 V->spans[si].start = S->pt[p].s;
                 V->spans[si].end = S->pt[p].e;
                 si++;

@@ -275,6 +275,40 @@ stance_status stance__gunzip(const char *buf, size_t len, const char *name, char
     return STANCE_OK;
 }
 
+stance_status stance__gzip(const char *buf, size_t len, char **out, size_t *outlen, stance_error *err)
+{
+    *out = NULL;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    z.zalloc = z_alloc;
+    z.zfree = z_free;
+    /* windowBits 16 + 15: a gzip wrapper whose header has no name and time stamp 0, so the
+       same bundle always compresses to the same bytes */
+    if (deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+    size_t cap = deflateBound(&z, (uLong)len);
+    char *b = stance__malloc(cap);
+    if (!b) {
+        deflateEnd(&z);
+        return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+    }
+    z.next_in = (Bytef *)(uintptr_t)buf;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)b;
+    z.avail_out = (uInt)cap;
+    int r = deflate(&z, Z_FINISH);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    if (r != Z_STREAM_END) {
+        stance__free(b);
+        return stance__err(err, r == Z_MEM_ERROR ? STANCE_E_NOMEM : STANCE_E_INTERNAL, NULL, 0, -1,
+                           "compression failed");
+    }
+    *out = b;
+    *outlen = n;
+    return STANCE_OK;
+}
+
 stance_status stance_model_load_mem(const char *buf, size_t len, const char *name, stance_model **out,
                                     stance_error *err)
 {

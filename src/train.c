@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "featurize.h"
 #include "internal.h"
@@ -635,51 +634,6 @@ stance_status stance__write_atomic(const char *path, const char *buf, size_t len
         return stance__err(err, STANCE_E_IO, path, 0, -1, "cannot rename into place: %s", strerror(e));
     }
     stance__free(tmp);
-    return STANCE_OK;
-}
-
-static voidpf gz_alloc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return stance__calloc(items, size);
-}
-static void gz_free(voidpf opaque, voidpf p)
-{
-    (void)opaque;
-    stance__free(p);
-}
-
-stance_status stance__gzip(const char *buf, size_t len, char **out, size_t *outlen, stance_error *err)
-{
-    *out = NULL;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    z.zalloc = gz_alloc;
-    z.zfree = gz_free;
-    /* windowBits 16 + 15: a gzip wrapper whose header has no name and time stamp 0, so the
-       same bundle always compresses to the same bytes */
-    if (deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-        return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
-    size_t cap = deflateBound(&z, (uLong)len);
-    char *b = stance__malloc(cap);
-    if (!b) {
-        deflateEnd(&z);
-        return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
-    }
-    z.next_in = (Bytef *)(uintptr_t)buf;
-    z.avail_in = (uInt)len;
-    z.next_out = (Bytef *)b;
-    z.avail_out = (uInt)cap;
-    int r = deflate(&z, Z_FINISH);
-    size_t n = cap - z.avail_out;
-    deflateEnd(&z);
-    if (r != Z_STREAM_END) {
-        stance__free(b);
-        return stance__err(err, r == Z_MEM_ERROR ? STANCE_E_NOMEM : STANCE_E_INTERNAL, NULL, 0, -1,
-                           "compression failed");
-    }
-    *out = b;
-    *outlen = n;
     return STANCE_OK;
 }
 

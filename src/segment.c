@@ -1229,6 +1229,17 @@ static size_t appos_end_fwd(const seg *S, size_t a, size_t hi)
 }
 
 /* Split an apposition [a,b) into role and org. box: the layout is a block (accept any role). */
+/* Give p the role and organisation an apposition parse found. */
+static void take_role_org(np *p, const np *from)
+{
+    p->has_role = from->has_role;
+    p->rs = from->rs;
+    p->re = from->re;
+    p->has_org = from->has_org;
+    p->os = from->os;
+    p->oe = from->oe;
+}
+
 static void appos_parse(const seg *S, size_t a, size_t b, int box, np *p)
 {
     for (size_t k = a; k + 1 < b; k++)
@@ -1365,12 +1376,7 @@ static size_t np_fwd(const seg *S, size_t i, size_t hi, np *p)
             np_clear(&tmp);
             appos_parse(S, k + 1, e, 0, &tmp);
             if (tmp.has_role || tmp.has_org) {
-                p->has_role = tmp.has_role;
-                p->rs = tmp.rs;
-                p->re = tmp.re;
-                p->has_org = tmp.has_org;
-                p->os = tmp.os;
-                p->oe = tmp.oe;
+                take_role_org(p, &tmp);
             }
         }
         return e;
@@ -1402,12 +1408,7 @@ static int subject_bwd(const seg *S, size_t v, size_t lo, np *p)
                 np tmp;
                 np_clear(&tmp);
                 appos_parse(S, o + 1, j, 1, &tmp);
-                p->has_role = tmp.has_role;
-                p->rs = tmp.rs;
-                p->re = tmp.re;
-                p->has_org = tmp.has_org;
-                p->os = tmp.os;
-                p->oe = tmp.oe;
+                take_role_org(p, &tmp);
             }
             return 1;
         }
@@ -1452,7 +1453,7 @@ static int subject_bwd(const seg *S, size_t v, size_t lo, np *p)
         }
         /* Option 2: Name, apposition, said — the comma before the apposition is at
            the comma found scanning back (c2); try each comma as the end of the name. */
-        size_t c2 = m != SIZE_MAX ? m : SIZE_MAX;
+        size_t c2 = m;
         if (c2 != SIZE_MAX && c2 > lo) {
             np nm;
             if (np_bwd(S, c2 - 1, lo, &nm) && nm.kind == NP_PERSON &&
@@ -1462,12 +1463,7 @@ static int subject_bwd(const seg *S, size_t v, size_t lo, np *p)
                     np tmp;
                     np_clear(&tmp);
                     appos_parse(S, c2 + 1, j, 0, &tmp);
-                    p->has_role = tmp.has_role;
-                    p->rs = tmp.rs;
-                    p->re = tmp.re;
-                    p->has_org = tmp.has_org;
-                    p->os = tmp.os;
-                    p->oe = tmp.oe;
+                    take_role_org(p, &tmp);
                 }
                 return 1;
             }
@@ -2375,12 +2371,7 @@ static int cue_box(seg *S, size_t lo, size_t end, cue *c)
             p->os = tmp.rs;
             p->oe = tmp.re;
         } else if (!p->has_role) {
-            p->has_role = tmp.has_role;
-            p->rs = tmp.rs;
-            p->re = tmp.re;
-            p->has_org = tmp.has_org;
-            p->os = tmp.os;
-            p->oe = tmp.oe;
+            take_role_org(p, &tmp);
         }
     }
     c->rule = dash ? "box-dash" : "box-colon";

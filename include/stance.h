@@ -122,6 +122,7 @@ typedef struct {
     int last_sentence; /* mark tokens of the last sentence */
     int idf;           /* weight features by inverse document frequency learnt in training;
                           features never seen in training are dropped */
+    int scare_quotes;  /* count short inner quotations ('efficiency gains'): a distancing cue */
 } stance_features_config;
 
 STANCE_EXPORT stance_features_config stance_features_default(void);

@@ -42,7 +42,7 @@ static const char *const kind_names[FZ_NKINDS] = {
     "word",          "bigram",         "trigram",          "char",          "NEG",
     "CONTRAST",      "LAST",           "LEX:positive",     "LEX:negative",  "LEX:uncertainty",
     "LEX:weak_modal", "LEX:strong_modal", "LEX:constraining", "HEDGE",       "INTENSIFIER",
-    "DOWNTONER",     "LEX:negated"};
+    "DOWNTONER",     "LEX:negated",    "SCARE"};
 
 const char *fz_kind_name(int kind)
 {
@@ -62,6 +62,7 @@ stance_features_config stance_features_default(void)
     c.lexicon = 1;
     c.last_sentence = 1;
     c.idf = 1;
+    c.scare_quotes = 1;
     return c;
 }
 
@@ -77,7 +78,7 @@ static const struct {
 #define F(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi}
     F(hash_bits, 10, 24), F(ngram_max, 1, 3),    F(char_ngrams, 0, 5), F(sublinear_tf, 0, 1),
     F(negation, 0, 1),    F(contrast, 0, 1),     F(lexicon, 0, 1),     F(last_sentence, 0, 1),
-    F(idf, 0, 1),
+    F(idf, 0, 1),         F(scare_quotes, 0, 1),
 #undef F
 };
 #define NFIELDS (sizeof cfg_fields / sizeof cfg_fields[0])
@@ -154,7 +155,8 @@ int fz_config_parse(const char *s, stance_features_config *cfg, char *why, size_
     }
     if (seen != (1u << NFIELDS) - 1) {
         for (size_t i = 0; i < NFIELDS; i++)
-            if (!(seen & (1u << i)) && strcmp(cfg_fields[i].name, "idf")) { /* idf=0 when absent (format 1.0 bundles) */
+            /* idf and scare_quotes are 0 when absent: bundles written before they existed */
+            if (!(seen & (1u << i)) && strcmp(cfg_fields[i].name, "idf") && strcmp(cfg_fields[i].name, "scare_quotes")) {
                 snprintf(why, whysize, "feature option %s missing", cfg_fields[i].name);
                 return 0;
             }
@@ -595,7 +597,7 @@ typedef struct {
 static const uint64_t salt[FZ_NKINDS] = {
     0x0, 0x1b873593aULL, 0x2c1b3c6dULL, 0x3297a2d39ULL, 0x4e6546b64ULL, 0x5cc9e2d51ULL,
     0x6ab0e9789ULL, 0x7f4a7c15ULL, 0x8d2b79fcULL, 0x94d049bbULL, 0xa2f9836eULL, 0xb4e5c1dULL,
-    0xc6c8e9cfULL, 0xd9a3b2c1ULL, 0xe7f1a3b5ULL, 0xf0e1d2c3ULL, 0x1f2e3d4cULL};
+    0xc6c8e9cfULL, 0xd9a3b2c1ULL, 0xe7f1a3b5ULL, 0xf0e1d2c3ULL, 0x1f2e3d4cULL, 0x2a3b4c5dULL};
 
 static inline void put(emit_state *s, uint64_t h, int kind, size_t start, size_t end)
 {
@@ -759,6 +761,84 @@ static size_t last_sentence_start(const char *text, size_t len)
     return 0;
 }
 
+/* ---- scare quotes */
+
+/* Length of a quote mark at u[i] (straight ' ", curly ‘ ’ “ ”), 0 if none; *dbl says double. */
+static inline size_t quote_mark(const unsigned char *u, size_t i, size_t len, int *dbl)
+{
+    if (u[i] == '\'' || u[i] == '"') {
+        *dbl = u[i] == '"';
+        return 1;
+    }
+    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && u[i + 2] >= 0x98 && u[i + 2] <= 0x9D &&
+        u[i + 2] != 0x9A && u[i + 2] != 0x9B) {
+        *dbl = u[i + 2] >= 0x9C;
+        return 3;
+    }
+    return 0;
+}
+
+/* Is u[i] (one character of length n) a word character, for the edges of a quotation? */
+static inline int wordish(const unsigned char *u, size_t i, size_t len)
+{
+    size_t n;
+    int cls = char_class(u, i, len, &n);
+    return cls == C_ALPHA || cls == C_DIGIT || cls == C_CURRENCY;
+}
+
+/*
+ * Emit SCARE for each short quotation inside the quote: an opening mark at the start or
+ * after a space, dash or bracket, directly followed by a word character; the next mark of
+ * the same weight (single or double) that follows a word character or . , ! ? and is not
+ * followed by one, within 64 bytes and before any line break, unless another opener comes
+ * first. Apostrophes inside words (it's, workers' pay) never open one; an opener with no
+ * closer is ignored.
+ */
+static int scare_opens(const unsigned char *u, size_t i, size_t m, size_t len)
+{
+    if (i + m >= len || !wordish(u, i + m, len))
+        return 0;
+    if (i == 0)
+        return 1;
+    unsigned p = u[i - 1];
+    return p == ' ' || p == '(' || p == '[' || p == '-' || p == '/' || p == '\t' || p == '\n' ||
+           (i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x80 && (p == 0x93 || p == 0x94)); /* – — */
+}
+
+static void scare_quotes(emit_state *s)
+{
+    const unsigned char *u = (const unsigned char *)s->text;
+    size_t len = s->len;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = u[i];
+        if (c != '\'' && c != '"' && c != 0xE2)
+            continue;
+        int dbl;
+        size_t m = quote_mark(u, i, len, &dbl);
+        if (!m || !scare_opens(u, i, m, len))
+            continue;
+        size_t stop = i + m + 64 < len ? i + m + 64 : len;
+        for (size_t j = i + m; j < stop && u[j] != '\n'; j++) {
+            int d2;
+            size_t m2 = quote_mark(u, j, len, &d2);
+            if (!m2 || d2 != dbl)
+                continue;
+            if (scare_opens(u, j, m2, len)) {
+                i = j - 1; /* another opener first: the earlier mark was not a quotation */
+                break;
+            }
+            unsigned b = u[j - 1];
+            int before = b == '.' || b == ',' || b == '!' || b == '?' || b >= 0x80 ||
+                         ascii_class[b] == C_ALPHA || ascii_class[b] == C_DIGIT;
+            if (!before || (j + m2 < len && wordish(u, j + m2, len)))
+                continue; /* not after a word, or an apostrophe inside one: keep looking */
+            put(s, 0, FZ_SCARE, i, j + m2);
+            i = j + m2 - 1;
+            break;
+        }
+    }
+}
+
 static void extract(const stance_features_config *cfg, const char *text, size_t len, fz_emit_fn emit,
                     fz_batch_fn batch, void *user)
 {
@@ -777,6 +857,8 @@ static void extract(const stance_features_config *cfg, const char *text, size_t 
     s.len = len;
     s.shift = 64 - cfg->hash_bits;
     s.last_start = cfg->last_sentence ? last_sentence_start(text, len) : 0;
+    if (cfg->scare_quotes)
+        scare_quotes(&s);
     tokenize(text, len, on_token, &s);
     if (batch && s.nbuf)
         batch(user, s.buf, s.nbuf);

@@ -15,7 +15,9 @@
  *   CON:w  for words after a contrast marker (but/however/yet/although/though),
  *   LAST:w for words of the last sentence (optional),
  *   LEX:<category> (and LEX:<category>:NEG when negated) for entries of the finance
- *          lexicon in lexicon.c, matched as 1-3 word sequences.
+ *          lexicon in lexicon.c, matched as 1-3 word sequences,
+ *   SCARE  once per short inner quotation ("a 'restructuring'", "so-called "growth"") —
+ *          writers put words they distance themselves from in quote marks (optional).
  * Weights are counts or 1+log(count) (sublinear), then the vector is L2-normalised.
  *
  * Two consumers: the scorer streams features straight into a dot product with the
@@ -35,7 +37,7 @@ enum fz_kind {
     FZ_WORD = 0, FZ_BIGRAM, FZ_TRIGRAM, FZ_CHAR, FZ_NEG, FZ_CON, FZ_LAST,
     FZ_LEX_POSITIVE, FZ_LEX_NEGATIVE, FZ_LEX_UNCERTAINTY, FZ_LEX_WEAK_MODAL,
     FZ_LEX_STRONG_MODAL, FZ_LEX_CONSTRAINING, FZ_LEX_HEDGE, FZ_LEX_INTENSIFIER,
-    FZ_LEX_DOWNTONER, FZ_LEX_NEGATED, FZ_NKINDS
+    FZ_LEX_DOWNTONER, FZ_LEX_NEGATED, FZ_SCARE, FZ_NKINDS
 };
 const char *fz_kind_name(int kind);
 

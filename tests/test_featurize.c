@@ -145,6 +145,43 @@ Test(featurize, last_sentence_marked)
     cr_assert_not(emits(t, FZ_LAST, "strong"));
 }
 
+/* How many SCARE features does text emit? */
+static void count_kind_cb(void *user, const fz_feature *f)
+{
+    if (f->kind == FZ_SCARE)
+        ++*(int *)user;
+}
+
+static int scare_count(const char *text)
+{
+    int n = 0;
+    fz_extract(&cfg, text, strlen(text), count_kind_cb, &n);
+    return n;
+}
+
+Test(featurize, scare_quotes_are_counted)
+{
+    cr_assert(emits("Framing layoffs as 'efficiency gains' is cynical.", FZ_SCARE, "'efficiency gains'"));
+    cr_assert(emits("The \xe2\x80\x98premium\xe2\x80\x99 tier costs more.", FZ_SCARE,
+                    "\xe2\x80\x98premium\xe2\x80\x99"),
+              "curly single marks");
+    cr_assert(emits("A so-called \"growth plan\" that cuts.", FZ_SCARE, "\"growth plan\""), "straight double marks");
+    cr_assert(emits("They call it \xe2\x80\x9ctransformational,\xe2\x80\x9d which it isn't.", FZ_SCARE,
+                    "\xe2\x80\x9ctransformational,\xe2\x80\x9d"),
+              "a comma before the closing mark");
+    cr_assert_eq(scare_count("'Lean' and 'agile' were the words."), 2, "two quotations, one at the start");
+    cr_assert_eq(scare_count("It's the workers' pay that isn't rising, and they're right."), 0,
+                 "apostrophes inside and after words open nothing");
+    cr_assert_eq(scare_count("Don't call it a 'plan"), 0, "an opener with no closer is ignored");
+    cr_assert(emits("the '90s and the 'noughties' were different", FZ_SCARE, "'noughties'"),
+              "a later opener takes over from one never closed");
+    cr_assert_eq(scare_count("the '90s and the 'noughties' were different"), 1);
+    cr_assert(emits("'Rock 'n' roll' budgeting", FZ_SCARE, "'n'"), "the nearest pair wins");
+    cfg.scare_quotes = 0;
+    cr_assert_eq(scare_count("Framing layoffs as 'efficiency gains' is cynical."), 0, "switched off");
+    cfg.scare_quotes = 1;
+}
+
 Test(featurize, configuration_round_trips_and_rejects_junk)
 {
     char buf[256], why[128];
@@ -159,6 +196,12 @@ Test(featurize, configuration_round_trips_and_rejects_junk)
                                   "lexicon=1 last_sentence=1",
                                   &d, why, sizeof why));
     cr_assert_not(fz_config_parse("bogus=1", &d, why, sizeof why));
+    cr_assert(fz_config_parse("hash_bits=18 ngram_max=2 char_ngrams=0 sublinear_tf=1 negation=1 contrast=1 "
+                              "lexicon=1 last_sentence=1",
+                              &d, why, sizeof why),
+              "bundles from before idf and scare_quotes still load: %s", why);
+    cr_assert_eq(d.idf, 0);
+    cr_assert_eq(d.scare_quotes, 0);
 }
 
 Test(featurize, any_bytes_are_safe)

@@ -123,6 +123,7 @@ typedef struct {
     int idf;           /* weight features by inverse document frequency learnt in training;
                           features never seen in training are dropped */
     int scare_quotes;  /* count short inner quotations ('efficiency gains'): a distancing cue */
+    int first_sentence; /* mark tokens of the first sentence when there is more than one */
 } stance_features_config;
 
 STANCE_EXPORT stance_features_config stance_features_default(void);

@@ -42,7 +42,7 @@ static const char *const kind_names[FZ_NKINDS] = {
     "word",          "bigram",         "trigram",          "char",          "NEG",
     "CONTRAST",      "LAST",           "LEX:positive",     "LEX:negative",  "LEX:uncertainty",
     "LEX:weak_modal", "LEX:strong_modal", "LEX:constraining", "HEDGE",       "INTENSIFIER",
-    "DOWNTONER",     "LEX:negated",    "SCARE"};
+    "DOWNTONER",     "LEX:negated",    "SCARE",          "FIRST"};
 
 const char *fz_kind_name(int kind)
 {
@@ -63,6 +63,7 @@ stance_features_config stance_features_default(void)
     c.last_sentence = 1;
     c.idf = 1;
     c.scare_quotes = 1;
+    c.first_sentence = 1;
     return c;
 }
 
@@ -78,7 +79,7 @@ static const struct {
 #define F(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi}
     F(hash_bits, 10, 24), F(ngram_max, 1, 3),    F(char_ngrams, 0, 5), F(sublinear_tf, 0, 1),
     F(negation, 0, 1),    F(contrast, 0, 1),     F(lexicon, 0, 1),     F(last_sentence, 0, 1),
-    F(idf, 0, 1),         F(scare_quotes, 0, 1),
+    F(idf, 0, 1),         F(scare_quotes, 0, 1), F(first_sentence, 0, 1),
 #undef F
 };
 #define NFIELDS (sizeof cfg_fields / sizeof cfg_fields[0])
@@ -155,8 +156,9 @@ int fz_config_parse(const char *s, stance_features_config *cfg, char *why, size_
     }
     if (seen != (1u << NFIELDS) - 1) {
         for (size_t i = 0; i < NFIELDS; i++)
-            /* idf and scare_quotes are 0 when absent: bundles written before they existed */
-            if (!(seen & (1u << i)) && strcmp(cfg_fields[i].name, "idf") && strcmp(cfg_fields[i].name, "scare_quotes")) {
+            /* idf, scare_quotes and first_sentence are 0 when absent: bundles written before they existed */
+            if (!(seen & (1u << i)) && strcmp(cfg_fields[i].name, "idf") && strcmp(cfg_fields[i].name, "scare_quotes") &&
+                strcmp(cfg_fields[i].name, "first_sentence")) {
                 snprintf(why, whysize, "feature option %s missing", cfg_fields[i].name);
                 return 0;
             }
@@ -592,12 +594,13 @@ typedef struct {
     int neg;                 /* inside a negation scope */
     int con;                 /* after a contrast marker */
     size_t last_start;       /* tokens starting at or after this are in the last sentence */
+    size_t first_end;        /* tokens ending at or before this are in the first sentence (0: one sentence) */
 } emit_state;
 
 static const uint64_t salt[FZ_NKINDS] = {
     0x0, 0x1b873593aULL, 0x2c1b3c6dULL, 0x3297a2d39ULL, 0x4e6546b64ULL, 0x5cc9e2d51ULL,
     0x6ab0e9789ULL, 0x7f4a7c15ULL, 0x8d2b79fcULL, 0x94d049bbULL, 0xa2f9836eULL, 0xb4e5c1dULL,
-    0xc6c8e9cfULL, 0xd9a3b2c1ULL, 0xe7f1a3b5ULL, 0xf0e1d2c3ULL, 0x1f2e3d4cULL, 0x2a3b4c5dULL};
+    0xc6c8e9cfULL, 0xd9a3b2c1ULL, 0xe7f1a3b5ULL, 0xf0e1d2c3ULL, 0x1f2e3d4cULL, 0x2a3b4c5dULL, 0x3c4d5e6fULL};
 
 static inline void put(emit_state *s, uint64_t h, int kind, size_t start, size_t end)
 {
@@ -700,6 +703,8 @@ static void on_token(void *user, const tok_event *ev)
         put(s, h, FZ_CON, st, en);
     if (cfg->last_sentence && st >= s->last_start)
         put(s, h, FZ_LAST, st, en);
+    if (en <= s->first_end)
+        put(s, h, FZ_FIRST, st, en);
     if (cfg->char_ngrams && en - st > 1)
         char_ngrams(s, st, en);
     /* n-grams and lexicon phrases ending here */
@@ -839,6 +844,27 @@ static void scare_quotes(emit_state *s)
     }
 }
 
+/* End of the first sentence: just after the first . ! ? followed by a space and more words;
+   0 when the quote is one sentence. */
+static size_t first_sentence_end(const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned c = u[i];
+        if ((c != '.' && c != '!' && c != '?') || (u[i + 1] != ' ' && u[i + 1] != '\n'))
+            continue;
+        for (size_t j = i + 1; j < len; j++) {
+            size_t n;
+            int cls = char_class(u, j, len, &n);
+            if (cls == C_ALPHA || cls == C_DIGIT || cls == C_CURRENCY)
+                return i + 1;
+            j += n - 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 static void extract(const stance_features_config *cfg, const char *text, size_t len, fz_emit_fn emit,
                     fz_batch_fn batch, void *user)
 {
@@ -857,6 +883,7 @@ static void extract(const stance_features_config *cfg, const char *text, size_t 
     s.len = len;
     s.shift = 64 - cfg->hash_bits;
     s.last_start = cfg->last_sentence ? last_sentence_start(text, len) : 0;
+    s.first_end = cfg->first_sentence ? first_sentence_end(text, len) : 0;
     if (cfg->scare_quotes)
         scare_quotes(&s);
     tokenize(text, len, on_token, &s);

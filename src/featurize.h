@@ -14,6 +14,7 @@
  *          up to the next clause boundary),
  *   CON:w  for words after a contrast marker (but/however/yet/although/though),
  *   LAST:w for words of the last sentence (optional),
+ *   FIRST:w for words of the first sentence of a quote of several (optional),
  *   LEX:<category> (and LEX:<category>:NEG when negated) for entries of the finance
  *          lexicon in lexicon.c, matched as 1-3 word sequences,
  *   SCARE  once per short inner quotation ("a 'restructuring'", "so-called "growth"") —
@@ -37,7 +38,7 @@ enum fz_kind {
     FZ_WORD = 0, FZ_BIGRAM, FZ_TRIGRAM, FZ_CHAR, FZ_NEG, FZ_CON, FZ_LAST,
     FZ_LEX_POSITIVE, FZ_LEX_NEGATIVE, FZ_LEX_UNCERTAINTY, FZ_LEX_WEAK_MODAL,
     FZ_LEX_STRONG_MODAL, FZ_LEX_CONSTRAINING, FZ_LEX_HEDGE, FZ_LEX_INTENSIFIER,
-    FZ_LEX_DOWNTONER, FZ_LEX_NEGATED, FZ_SCARE, FZ_NKINDS
+    FZ_LEX_DOWNTONER, FZ_LEX_NEGATED, FZ_SCARE, FZ_FIRST, FZ_NKINDS
 };
 const char *fz_kind_name(int kind);
 

@@ -73,6 +73,7 @@ static const stance_param params[] = {
     FP(lexicon, "finance lexicon categories, hedges, intensifiers, downtoners", 1, 0, 1),
     FP(last_sentence, "mark words of the last sentence", 1, 0, 1),
     FP(idf, "weight features by inverse document frequency (drops unseen features)", 1, 0, 1),
+    FP(first_sentence, "mark words of the first sentence when a quote has several", 1, 0, 1),
     FP(scare_quotes, "count short inner quotations ('efficiency gains'), a distancing cue", 1, 0, 1),
 };
 #undef TP

@@ -182,6 +182,19 @@ Test(featurize, scare_quotes_are_counted)
     cfg.scare_quotes = 1;
 }
 
+Test(featurize, first_sentence_marked_only_when_there_are_several)
+{
+    const char *t = "Growth is strong. Valuation is stretched.";
+    cr_assert(emits(t, FZ_FIRST, "strong"));
+    cr_assert_not(emits(t, FZ_FIRST, "stretched"));
+    cr_assert_not(emits("Growth is strong, and valuation is stretched.", FZ_FIRST, "strong"),
+                  "a one-sentence quote has no first-sentence marks");
+    cr_assert_not(emits("Growth is strong. ", FZ_FIRST, "strong"), "trailing space is not a second sentence");
+    cr_assert(emits("Is it cheap? At 9x, yes.", FZ_FIRST, "cheap"), "a question ends a sentence");
+    cr_assert_not(emits("Revenue rose 3.5 percent in the quarter.", FZ_FIRST, "Revenue"),
+                  "a decimal point is not a sentence end");
+}
+
 Test(featurize, configuration_round_trips_and_rejects_junk)
 {
     char buf[256], why[128];
@@ -202,6 +215,7 @@ Test(featurize, configuration_round_trips_and_rejects_junk)
               "bundles from before idf and scare_quotes still load: %s", why);
     cr_assert_eq(d.idf, 0);
     cr_assert_eq(d.scare_quotes, 0);
+    cr_assert_eq(d.first_sentence, 0);
 }
 
 Test(featurize, any_bytes_are_safe)

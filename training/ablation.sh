@@ -20,6 +20,7 @@ run "without contrast clause" --contrast 0
 run "without lexicon (finance, hedges, intensifiers)" --lexicon 0
 run "without last-sentence marks" --last_sentence 0
 run "without scare quotes" --scare_quotes 0
+run "without first-sentence marks" --first_sentence 0
 run "without sublinear tf" --sublinear_tf 0
 run "plus word trigrams" --ngram_max 3
 run "plus character 2-5-grams" --char_ngrams 5

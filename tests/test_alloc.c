@@ -224,7 +224,8 @@ static stance_status post_train(void *ctx)
     (void)ctx;
     json_t *doc = json_loads(stance_report_json(train_report), 0, NULL);
     cr_assert(doc && json_object_get(doc, "grid") && json_object_get(doc, "confusion") &&
-              json_object_get(doc, "metric"));
+                  json_object_get(doc, "metric"),
+              "incomplete report: %.2000s", stance_report_json(train_report) ? stance_report_json(train_report) : "(none)");
     json_decref(doc);
     stance_report_free(train_report);
     train_report = NULL;

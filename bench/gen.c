@@ -28,6 +28,8 @@ static int chance(gen_rng *r, unsigned percent) { return gen_below(r, 100) < per
 
 /* ------------------------------------------------------------ buffers */
 
+const char *gen_prog = "stance_bench";
+
 void gen_buf_put(gen_buf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
@@ -36,7 +38,7 @@ void gen_buf_put(gen_buf *b, const char *s, size_t n)
             nc *= 2;
         char *nb = realloc(b->buf, nc);
         if (!nb) {
-            fputs("stance_bench: out of memory\n", stderr);
+            fprintf(stderr, "%s: out of memory\n", gen_prog);
             exit(2);
         }
         b->buf = nb;

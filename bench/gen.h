@@ -18,6 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* names the program in the out-of-memory message (then exit 2); default "stance_bench" */
+extern const char *gen_prog;
+
 typedef struct {
     uint64_t s;
 } gen_rng;

@@ -1,6 +1,10 @@
 /*
  * stance_bench.c — in-process timings of each stage, and the generator's front end.
  *
+ * The harness is one function, stance_bench_main (bench.h), run by `stance bench` (the CLI,
+ * which finds the model like its other subcommands) and by the standalone stance_bench
+ * (bench/main.c). Messages and the usage text name whichever program runs it.
+ *
  * Stages, each over the same generated text (gen.h):
  *   segment    stance_segment over whole articles
  *   bare       a baseline: tokenise each quote and FNV-hash every token, nothing else
@@ -35,28 +39,54 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
 #include "featurize.h"
 #include "gen.h"
 #include "model.h"
 #include "stance.h"
 #include "train.h"
 
-#ifndef STANCE_SOURCE_MODEL
-#define STANCE_SOURCE_MODEL "models/stance.model"
-#endif
+/* the program running the harness, for messages: "stance bench" or "stance_bench" */
+static const char *bench_prog = "stance_bench";
 
-static const char *usage_text =
-    "usage: stance_bench [OPTIONS]\n"
-    "  --model FILE          model bundle (default: the source tree's models/stance.model)\n"
-    "  --quotes N            generated quotes for the quote stages (default 200000)\n"
-    "  --libsvm-quotes N     quotes for libsvm's own path (default 2000; it is slow)\n"
-    "  --articles N          generated articles for segment and e2e (default 2000)\n"
-    "  --reps N              timed repetitions; the median is reported (default 5)\n"
-    "  --seed N              generator seed (default 1)\n"
-    "  --json                one JSON document instead of the table\n"
-    "generators (write to stdout and exit):\n"
-    "  --emit-quotes N | --emit-jsonl N | --emit-articles N | --emit-libsvm-quotes N\n"
-    "  --emit-libsvm FILE.jsonl | --emit-fasttext FILE.jsonl  [--split S]\n";
+/* largest |probability difference| between the collapsed scorer and libsvm's own path
+   for the two to count as equivalent */
+#define BENCH_PROB_TOL 1e-9
+
+/* One option per line, "  FLAGS  text", as the CLI's other --help texts (doc/stance.1 is
+   checked against it). */
+static void print_usage(FILE *f, const stance_bench_host *host)
+{
+    fprintf(f,
+            "usage: %s [OPTIONS]\n"
+            "\n"
+            "Time every stage in process over generated news text: segment (articles), bare\n"
+            "(a tokenise-and-hash loop), featurize, score, e2e (segment then score every voice)\n"
+            "and libsvm (the same model scored by svm_predict_probability), and check that the\n"
+            "collapsed scorer and libsvm's own path agree. Prints a table, or JSON with --json.\n"
+            "\n"
+            "options:\n"
+            "  --model FILE            model bundle (default: %s)\n"
+            "  --quotes N              generated quotes for the quote stages (default 200000)\n"
+            "  --libsvm-quotes N       quotes for libsvm's own path (default 2000; it is slow)\n"
+            "  --articles N            generated articles for segment and e2e (default 2000)\n"
+            "  --reps N                timed repetitions; the median is reported (default 5)\n"
+            "  --seed N                generator seed (default 1)\n"
+            "  --json                  one JSON document instead of the table\n"
+            "  --help                  this text\n"
+            "\n"
+            "generators (write to stdout and exit; --seed applies):\n"
+            "  --emit-quotes N         N generated quotes, one per line\n"
+            "  --emit-jsonl N          N lines {\"id\":\"qI\",\"text\":...}\n"
+            "  --emit-articles N       N generated articles separated by form feeds\n"
+            "  --emit-libsvm-quotes N  N generated quotes vectorised with the model's features\n"
+            "  --emit-libsvm FILE      labelled JSONL vectorised likewise, libsvm format\n"
+            "  --emit-fasttext FILE    labelled JSONL as fastText lines \"__label__X text\"\n"
+            "  --split NAME            with the last two: only lines whose \"split\" is NAME\n"
+            "\n"
+            "exit status: 0 success, 1 bad input or usage, 2 internal error\n",
+            host->prog, host->model_help ? host->model_help : "the source tree's models/stance.model");
+}
 
 /* ------------------------------------------------------------ clocks, stats */
 
@@ -133,7 +163,7 @@ static void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p) {
-        fputs("stance_bench: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", bench_prog);
         exit(2);
     }
     return p;
@@ -381,7 +411,7 @@ static int emit_generated(const char *what, size_t n, uint64_t seed, const stanc
         counts = calloc((size_t)m->dim + 1, sizeof *counts);
         touched = malloc(((size_t)m->dim + 1) * sizeof *touched);
         if (!counts || !touched) {
-            fputs("stance_bench: out of memory\n", stderr);
+            fprintf(stderr, "%s: out of memory\n", bench_prog);
             return 2;
         }
     }
@@ -411,7 +441,7 @@ static int emit_generated(const char *what, size_t n, uint64_t seed, const stanc
         } else { /* libsvm-quotes */
             gen_quote(&r, &b);
             if (fz_vectorize(&m->cfg, b.buf, b.len, counts, touched, &fv)) {
-                fputs("stance_bench: out of memory\n", stderr);
+                fprintf(stderr, "%s: out of memory\n", bench_prog);
                 return 2;
             }
             putchar('1');
@@ -427,7 +457,7 @@ static int emit_generated(const char *what, size_t n, uint64_t seed, const stanc
     free(counts);
     free(touched);
     if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, "stance_bench: cannot write output: %s\n", strerror(errno));
+        fprintf(stderr, "%s: cannot write output: %s\n", bench_prog, strerror(errno));
         return 1;
     }
     return 0;
@@ -443,14 +473,14 @@ static int emit_dataset(const char *what, const char *path, const char *split, c
     stance_error_clear(&err);
     if (stance__dataset_read(path, labels, m->k, split, 0, &d, &err)) {
         char b[800];
-        fprintf(stderr, "stance_bench: %s\n", stance_error_format(&err, b, sizeof b));
+        fprintf(stderr, "%s: %s\n", bench_prog, stance_error_format(&err, b, sizeof b));
         return 1;
     }
     uint32_t *counts = calloc((size_t)m->dim + 1, sizeof *counts);
     uint32_t *touched = malloc(((size_t)m->dim + 1) * sizeof *touched);
     fz_vector fv = {0};
     if (!counts || !touched) {
-        fputs("stance_bench: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", bench_prog);
         return 2;
     }
     for (size_t i = 0; i < d.n; i++) {
@@ -464,7 +494,7 @@ static int emit_dataset(const char *what, const char *path, const char *split, c
             putchar('\n');
         } else {
             if (fz_vectorize(&m->cfg, e->text, e->len, counts, touched, &fv)) {
-                fputs("stance_bench: out of memory\n", stderr);
+                fprintf(stderr, "%s: out of memory\n", bench_prog);
                 return 2;
             }
             printf("%d", e->label + 1);
@@ -485,9 +515,9 @@ static int emit_dataset(const char *what, const char *path, const char *split, c
 
 static void print_table(const result *rs, size_t nr, const corpus *q, const corpus *a, int reps, uint64_t seed)
 {
-    printf("stance_bench: %zu quotes (%.1f MB, mean %.0f B), %zu articles (%.1f MB, mean %.0f B, %zu quotes placed),"
+    printf("%s: %zu quotes (%.1f MB, mean %.0f B), %zu articles (%.1f MB, mean %.0f B, %zu quotes placed),"
            " %d reps, seed %llu, clock pair %.0f ns (subtracted from latencies)\n\n",
-           q->n, (double)q->text.len / 1e6, (double)q->text.len / (double)q->n, a->n, (double)a->text.len / 1e6,
+           bench_prog, q->n, (double)q->text.len / 1e6, (double)q->text.len / (double)q->n, a->n, (double)a->text.len / 1e6,
            (double)a->text.len / (double)a->n, a->generated_quotes, reps, (unsigned long long)seed,
            clock_overhead_ns);
     printf("%-10s %8s %11s %8s %11s %9s %9s %9s %9s\n", "stage", "items", "items/s", "MB/s", "wall it/s",
@@ -509,9 +539,11 @@ static const result *find(const result *rs, size_t nr, const char *name)
     return NULL;
 }
 
-int main(int argc, char **argv)
+int stance_bench_main(int argc, char **argv, const stance_bench_host *host)
 {
-    const char *model_path = STANCE_SOURCE_MODEL, *split = NULL;
+    bench_prog = host->prog;
+    gen_prog = host->prog;
+    const char *model_arg = NULL, *split = NULL;
     const char *emit = NULL, *emit_file = NULL;
     size_t nquotes = 200000, nlibsvm = 2000, narticles = 2000, emit_n = 0;
     int reps = 5, json = 0;
@@ -522,19 +554,19 @@ int main(int argc, char **argv)
 #define NEEDV                                                                                                          \
     do {                                                                                                               \
         if (!v) {                                                                                                      \
-            fprintf(stderr, "stance_bench: %s needs a value\n", a);                                                    \
+            fprintf(stderr, "%s: %s needs a value\nTry '%s --help'.\n", bench_prog, a, bench_prog);                    \
             return 1;                                                                                                  \
         }                                                                                                              \
         i++;                                                                                                           \
     } while (0)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage_text, stdout);
+            print_usage(stdout, host);
             return 0;
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if (!strcmp(a, "--model")) {
             NEEDV;
-            model_path = v;
+            model_arg = v;
         } else if (!strcmp(a, "--split")) {
             NEEDV;
             split = v;
@@ -546,7 +578,7 @@ int main(int argc, char **argv)
             errno = 0;
             unsigned long long n = strtoull(v, &end, 10);
             if (errno || *end || !*v || v[0] == '-') {
-                fprintf(stderr, "stance_bench: %s: not a count: '%s'\n", a, v);
+                fprintf(stderr, "%s: %s: not a count: '%s'\nTry '%s --help'.\n", bench_prog, a, v, bench_prog);
                 return 1;
             }
             if (!strcmp(a, "--quotes"))
@@ -568,12 +600,12 @@ int main(int argc, char **argv)
             emit = a + 7;
             emit_file = v;
         } else {
-            fprintf(stderr, "stance_bench: unknown option '%s'\n%s", a, usage_text);
+            fprintf(stderr, "%s: unknown option '%s'\nTry '%s --help'.\n", bench_prog, a, bench_prog);
             return 1;
         }
     }
     if (reps < 1 || nquotes < 1 || narticles < 1 || nlibsvm < 1) {
-        fputs("stance_bench: counts must be at least 1\n", stderr);
+        fprintf(stderr, "%s: counts must be at least 1\nTry '%s --help'.\n", bench_prog, bench_prog);
         return 1;
     }
 
@@ -581,9 +613,9 @@ int main(int argc, char **argv)
     stance_model *m = NULL;
     stance_error err;
     stance_error_clear(&err);
-    if (needs_model && stance_model_load(model_path, &m, &err)) {
+    if (needs_model && stance_model_load(host->find_model(model_arg), &m, &err)) {
         char b[800];
-        fprintf(stderr, "stance_bench: %s\n", stance_error_format(&err, b, sizeof b));
+        fprintf(stderr, "%s: %s\n", bench_prog, stance_error_format(&err, b, sizeof b));
         return 1;
     }
     if (emit) {
@@ -605,7 +637,7 @@ int main(int argc, char **argv)
     x.m = m;
     x.s = stance_scratch_new(m);
     if (!x.s || stance__libsvm_scratch_init(&x.ls, m)) {
-        fputs("stance_bench: out of memory\n", stderr);
+        fprintf(stderr, "%s: out of memory\n", bench_prog);
         return 2;
     }
     long rss_model = peak_rss_kb();
@@ -625,7 +657,13 @@ int main(int argc, char **argv)
     x.sm = stance__libsvm_load(m, &err);
     if (!x.sm) {
         char b[800];
-        fprintf(stderr, "stance_bench: %s\n", stance_error_format(&err, b, sizeof b));
+        fprintf(stderr, "%s: %s\n", bench_prog, stance_error_format(&err, b, sizeof b));
+        stance__libsvm_scratch_free(&x.ls);
+        stance_scratch_free(x.s);
+        stance_model_free(m);
+        corpus_free(&q);
+        corpus_free(&ql);
+        corpus_free(&a);
         return 1;
     }
     x.c = &ql;
@@ -639,7 +677,8 @@ int main(int argc, char **argv)
         const char *t = item(&x, i, &len);
         stance_result r1, r2;
         stance_score(m, x.s, t, len, &r1, NULL);
-        stance__libsvm_score(m, x.sm, &x.ls, t, len, &r2);
+        if (stance__libsvm_score(m, x.sm, &x.ls, t, len, &r2))
+            continue; /* libsvm could not score it: counted as a disagreement */
         agree += r1.label == r2.label;
         for (size_t k = 0; k < m->k; k++) {
             double d = fabs(r1.prob[k] - r2.prob[k]);
@@ -647,6 +686,10 @@ int main(int argc, char **argv)
                 maxdiff = d;
         }
     }
+
+    /* the two paths are equivalent when every label matches and every probability is
+       within BENCH_PROB_TOL (they differ only by floating-point summation order) */
+    int equivalent = agree == ql.n && maxdiff <= BENCH_PROB_TOL;
 
     const result *seg = find(rs, nr, "segment"), *bare = find(rs, nr, "bare"), *fz = find(rs, nr, "featurize"),
                  *sc = find(rs, nr, "score"), *lib = find(rs, nr, "libsvm"), *e2e = find(rs, nr, "e2e");
@@ -675,7 +718,9 @@ int main(int argc, char **argv)
         }
         printf("],\"ratios\":{\"collapsed_over_libsvm\":%.2f,\"score_over_bare\":%.3f,\"featurize_over_bare\":%.3f},",
                r_coll, r_bare, r_fzbare);
-        printf("\"libsvm_agreement\":{\"quotes\":%zu,\"same_label\":%zu,\"max_prob_diff\":%.3g},", ql.n, agree, maxdiff);
+        printf("\"libsvm_agreement\":{\"quotes\":%zu,\"same_label\":%zu,\"max_prob_diff\":%.3g,\"prob_tolerance\":%.3g,"
+               "\"equivalent\":%s},",
+               ql.n, agree, maxdiff, BENCH_PROB_TOL, equivalent ? "true" : "false");
         printf("\"targets\":{\"score_1M_per_s\":%s,\"score_half_bare\":%s,\"collapsed_100x_libsvm\":%s,"
                "\"segment_100MB_s\":%s}}\n",
                sc->items_s >= 1e6 ? "true" : "false", r_bare >= 0.5 ? "true" : "false",
@@ -687,7 +732,8 @@ int main(int argc, char **argv)
         printf("segment: %zu voices per pass (%zu placed by the generator); e2e %.0f voices/s\n", seg->voices,
                a.generated_quotes, (double)e2e->voices / e2e->pass_med);
         printf("featurize: %.1f feature occurrences per quote\n", (double)fz->features / (double)fz->n);
-        printf("libsvm agreement on %zu quotes: %zu same label, max |prob diff| %.3g\n\n", ql.n, agree, maxdiff);
+        printf("libsvm agreement on %zu quotes: %zu same label, max |prob diff| %.3g: %s\n\n", ql.n, agree, maxdiff,
+               equivalent ? "equivalent" : "NOT EQUIVALENT");
         printf("ratios (this run)                        target   result\n");
         printf("  score (featurize+classify) quotes/s    >= 1e6   %.3g  %s\n", sc->items_s,
                sc->items_s >= 1e6 ? "met" : "MISSED");

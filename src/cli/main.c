@@ -1,5 +1,5 @@
 /*
- * main.c — the stance command line: score, segment, train, eval.
+ * main.c — the stance command line: score, segment, train, eval, bench.
  *
  * The only part of stance that prints or exits. Exit status: 0 success, 1 bad input
  * or usage (the message names the file, line and byte), 2 internal error.
@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "internal.h"
 #include "lines.h"
@@ -251,6 +252,7 @@ static const char *main_help =
     "  segment   list the voices of articles (speaker, role, org, quote, offsets)\n"
     "  train     train a model bundle from labelled JSONL\n"
     "  eval      measure a model on labelled JSONL\n"
+    "  bench     time every stage in process on generated news text\n"
     "\n"
     "options:\n"
     "  --help        this text; 'stance COMMAND --help' for a command\n"
@@ -286,6 +288,12 @@ int main(int argc, char **argv)
         return cmd_train(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval"))
         return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench")) {
+        /* the harness of bench/stance_bench.c, with the model found as for every command */
+        const stance_bench_host host = {"stance bench", find_model,
+                                        "$STANCE_MODEL, then the installed or shipped model, as for score"};
+        return stance_bench_main(argc - 1, argv + 1, &host);
+    }
     usage_error(NULL, "unknown command '%s'", cmd);
     return 1;
 }

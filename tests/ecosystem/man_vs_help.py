@@ -6,7 +6,7 @@ option line, e.g. "-j, --jobs N") must be exactly the options the man page defin
 that command (the tags of .TP entries under .SH OPTIONS for the top level and under
 ".SS CMD" of .SH COMMANDS). Also: the commands listed by `stance --help` are the .SS
 sections; every JSON field the built binary prints (score and segment of an article,
-score --quotes with --explain, eval --json) is named in bold in the man page; every
+score --quotes with --explain, eval --json, bench --json) is named in bold in the man page; every
 exit status in the --help texts is an entry of EXIT STATUS; every environment variable
 the help names is in ENVIRONMENT.
 """
@@ -104,7 +104,7 @@ class ManPage(unittest.TestCase):
         _, cls.commands, cls.main_help = help_options("")
 
     def test_commands_are_sections(self):
-        self.assertEqual(sorted(self.commands), ["eval", "score", "segment", "train"])
+        self.assertEqual(sorted(self.commands), ["bench", "eval", "score", "segment", "train"])
         self.assertEqual(sorted(c for c in self.opts if c), sorted(self.commands))
 
     def test_options_match_help(self):
@@ -138,7 +138,9 @@ class ManPage(unittest.TestCase):
             for args in (["score", "--format", "jsonl", "--explain", "3", art],
                          ["segment", "--format", "jsonl", art],
                          ["score", "--quotes", q, "--explain"],
-                         ["eval", "--json", data]):
+                         ["eval", "--json", data],
+                         ["bench", "--json", "--quotes", "200", "--articles", "4", "--libsvm-quotes", "5",
+                          "--reps", "1"]):
                 p = subprocess.run([STANCE] + args, capture_output=True, text=True)
                 self.assertEqual(p.returncode, 0, p.stderr)
                 dec, out, pos = json.JSONDecoder(), p.stdout, 0

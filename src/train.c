@@ -463,7 +463,7 @@ done:
  * Row i is libsvm's precomputed format: {0: i+1}, {j+1: K(i,j)} for every j, {-1}.
  * Used when n <= stance__gram_max (n*n*16 bytes); beyond that, the plain linear kernel.
  */
-size_t stance__gram_max = 8192; /* n*n*16 bytes: at most 1 GiB; tests lower it */
+size_t stance__gram_max = 16384; /* n*n*16 bytes: at most 4 GiB; tests lower it */
 
 typedef struct {
     struct svm_node **x;

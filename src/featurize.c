@@ -287,7 +287,7 @@ static uint64_t hash_cstr(const char *s)
 }
 
 /* Token events. */
-enum { EV_TOKEN, EV_CLAUSE, EV_SENTENCE };
+enum { EV_TOKEN, EV_CLAUSE, EV_SENTENCE, EV_SCARE };
 typedef struct {
     int type;
     uint64_t hash;
@@ -351,10 +351,76 @@ static uint64_t clitic_after(const unsigned char *u, size_t i, size_t na, size_t
     return 0;
 }
 
-static void tokenize(const char *text, size_t len, tok_fn fn, void *user)
+/* ---- scare quotes */
+
+/* Length of a quote mark at u[i] (straight ' ", curly ‘ ’ “ ”), 0 if none; *dbl says double. */
+static inline size_t quote_mark(const unsigned char *u, size_t i, size_t len, int *dbl)
+{
+    if (u[i] == '\'' || u[i] == '"') {
+        *dbl = u[i] == '"';
+        return 1;
+    }
+    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && u[i + 2] >= 0x98 && u[i + 2] <= 0x9D &&
+        u[i + 2] != 0x9A && u[i + 2] != 0x9B) {
+        *dbl = u[i + 2] >= 0x9C;
+        return 3;
+    }
+    return 0;
+}
+
+/* Is u[i] (one character of length n) a word character, for the edges of a quotation? */
+static inline int wordish(const unsigned char *u, size_t i, size_t len)
+{
+    size_t n;
+    int cls = char_class(u, i, len, &n);
+    return cls == C_ALPHA || cls == C_DIGIT || cls == C_CURRENCY;
+}
+
+/*
+ * Scare quotes: a short quotation inside the quote is an opening mark at the start or
+ * after a space, dash or bracket, directly followed by a word character; the next mark of
+ * the same weight (single or double) that follows a word character or . , ! ? and is not
+ * followed by one, within 64 bytes and before any line break, unless another opener comes
+ * first. Apostrophes inside words (it's, workers' pay) never open one; an opener with no
+ * closer is ignored.
+ */
+static int scare_opens(const unsigned char *u, size_t i, size_t m, size_t len)
+{
+    if (i + m >= len || !wordish(u, i + m, len))
+        return 0;
+    if (i == 0)
+        return 1;
+    unsigned p = u[i - 1];
+    return p == ' ' || p == '(' || p == '[' || p == '-' || p == '/' || p == '\t' || p == '\n' ||
+           (i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x80 && (p == 0x93 || p == 0x94)); /* – — */
+}
+
+/* The end of the quotation opened by the mark at u[i] (m bytes, double or single), or 0:
+   no closer, or another opener comes first (the tokenizer will reach that one). */
+static size_t scare_close(const unsigned char *u, size_t i, size_t m, size_t len, int dbl)
+{
+    size_t stop = i + m + 64 < len ? i + m + 64 : len;
+    for (size_t j = i + m; j < stop && u[j] != '\n'; j++) {
+        int d2;
+        size_t m2 = quote_mark(u, j, len, &d2);
+        if (!m2 || d2 != dbl)
+            continue;
+        if (scare_opens(u, j, m2, len))
+            return 0;
+        unsigned b = u[j - 1];
+        int before = b == '.' || b == ',' || b == '!' || b == '?' || b >= 0x80 || ascii_class[b] == C_ALPHA ||
+                     ascii_class[b] == C_DIGIT;
+        if (!before || (j + m2 < len && wordish(u, j + m2, len)))
+            continue; /* not after a word, or an apostrophe inside one: keep looking */
+        return j + m2;
+    }
+    return 0;
+}
+
+static void tokenize(const char *text, size_t len, int scare, tok_fn fn, void *user)
 {
     const unsigned char *u = (const unsigned char *)text;
-    size_t i = 0;
+    size_t i = 0, scare_end = 0; /* no quotation opens inside one already found */
     int currency = 0;
     tok_event ev;
     while (i < len) {
@@ -485,6 +551,16 @@ static void tokenize(const char *text, size_t len, tok_fn fn, void *user)
             fn(user, &ev);
             continue;
         }
+        if (scare && i >= scare_end && (u[i] == '\'' || u[i] == '"' || u[i] == 0xE2)) {
+            int dbl;
+            size_t m = quote_mark(u, i, len, &dbl), e;
+            if (m && scare_opens(u, i, m, len) && (e = scare_close(u, i, m, len, dbl))) {
+                ev.type = EV_SCARE;
+                ev.start = i;
+                ev.end = scare_end = e;
+                fn(user, &ev);
+            }
+        }
         i += n;
     }
 }
@@ -557,7 +633,7 @@ static void build_lexicon(void)
     const lex_entry *e = lex_entries(&n);
     for (size_t i = 0; i < n; i++) {
         collect_state c = {.n = 0};
-        tokenize(e[i].phrase, strlen(e[i].phrase), collect_tokens, &c);
+        tokenize(e[i].phrase, strlen(e[i].phrase), 0, collect_tokens, &c);
         if (c.n == 0 || c.n > 3)
             continue; /* lexicon.c keeps phrases to 1..3 tokens; a test checks it */
         lex_insert(lex_seq_hash(c.tok, c.n) ^ (uint64_t)c.n, e[i].cats);
@@ -679,6 +755,10 @@ static void on_token(void *user, const tok_event *ev)
 {
     emit_state *s = user;
     const stance_features_config *cfg = s->cfg;
+    if (ev->type == EV_SCARE) {
+        put(s, 0, FZ_SCARE, ev->start, ev->end);
+        return;
+    }
     if (ev->type != EV_TOKEN) {
         s->neg = 0;
         if (ev->type == EV_SENTENCE) {
@@ -766,84 +846,6 @@ static size_t last_sentence_start(const char *text, size_t len)
     return 0;
 }
 
-/* ---- scare quotes */
-
-/* Length of a quote mark at u[i] (straight ' ", curly ‘ ’ “ ”), 0 if none; *dbl says double. */
-static inline size_t quote_mark(const unsigned char *u, size_t i, size_t len, int *dbl)
-{
-    if (u[i] == '\'' || u[i] == '"') {
-        *dbl = u[i] == '"';
-        return 1;
-    }
-    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && u[i + 2] >= 0x98 && u[i + 2] <= 0x9D &&
-        u[i + 2] != 0x9A && u[i + 2] != 0x9B) {
-        *dbl = u[i + 2] >= 0x9C;
-        return 3;
-    }
-    return 0;
-}
-
-/* Is u[i] (one character of length n) a word character, for the edges of a quotation? */
-static inline int wordish(const unsigned char *u, size_t i, size_t len)
-{
-    size_t n;
-    int cls = char_class(u, i, len, &n);
-    return cls == C_ALPHA || cls == C_DIGIT || cls == C_CURRENCY;
-}
-
-/*
- * Emit SCARE for each short quotation inside the quote: an opening mark at the start or
- * after a space, dash or bracket, directly followed by a word character; the next mark of
- * the same weight (single or double) that follows a word character or . , ! ? and is not
- * followed by one, within 64 bytes and before any line break, unless another opener comes
- * first. Apostrophes inside words (it's, workers' pay) never open one; an opener with no
- * closer is ignored.
- */
-static int scare_opens(const unsigned char *u, size_t i, size_t m, size_t len)
-{
-    if (i + m >= len || !wordish(u, i + m, len))
-        return 0;
-    if (i == 0)
-        return 1;
-    unsigned p = u[i - 1];
-    return p == ' ' || p == '(' || p == '[' || p == '-' || p == '/' || p == '\t' || p == '\n' ||
-           (i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x80 && (p == 0x93 || p == 0x94)); /* – — */
-}
-
-static void scare_quotes(emit_state *s)
-{
-    const unsigned char *u = (const unsigned char *)s->text;
-    size_t len = s->len;
-    for (size_t i = 0; i < len; i++) {
-        unsigned c = u[i];
-        if (c != '\'' && c != '"' && c != 0xE2)
-            continue;
-        int dbl;
-        size_t m = quote_mark(u, i, len, &dbl);
-        if (!m || !scare_opens(u, i, m, len))
-            continue;
-        size_t stop = i + m + 64 < len ? i + m + 64 : len;
-        for (size_t j = i + m; j < stop && u[j] != '\n'; j++) {
-            int d2;
-            size_t m2 = quote_mark(u, j, len, &d2);
-            if (!m2 || d2 != dbl)
-                continue;
-            if (scare_opens(u, j, m2, len)) {
-                i = j - 1; /* another opener first: the earlier mark was not a quotation */
-                break;
-            }
-            unsigned b = u[j - 1];
-            int before = b == '.' || b == ',' || b == '!' || b == '?' || b >= 0x80 ||
-                         ascii_class[b] == C_ALPHA || ascii_class[b] == C_DIGIT;
-            if (!before || (j + m2 < len && wordish(u, j + m2, len)))
-                continue; /* not after a word, or an apostrophe inside one: keep looking */
-            put(s, 0, FZ_SCARE, i, j + m2);
-            i = j + m2 - 1;
-            break;
-        }
-    }
-}
-
 /* End of the first sentence: just after the first . ! ? followed by a space and more words;
    0 when the quote is one sentence. */
 static size_t first_sentence_end(const char *text, size_t len)
@@ -884,9 +886,7 @@ static void extract(const stance_features_config *cfg, const char *text, size_t 
     s.shift = 64 - cfg->hash_bits;
     s.last_start = cfg->last_sentence ? last_sentence_start(text, len) : 0;
     s.first_end = cfg->first_sentence ? first_sentence_end(text, len) : 0;
-    if (cfg->scare_quotes)
-        scare_quotes(&s);
-    tokenize(text, len, on_token, &s);
+    tokenize(text, len, cfg->scare_quotes, on_token, &s);
     if (batch && s.nbuf)
         batch(user, s.buf, s.nbuf);
 }

@@ -120,7 +120,7 @@ void stance_report_free(stance_report *r)
 {
     if (!r)
         return;
-    free(r->json); /* allocated by jansson's json_dumps */
+    stance__free(r->json);
     stance__free(r);
 }
 
@@ -188,17 +188,19 @@ static stance_report *report_from(json_t *doc)
     stance_report *r = stance__calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->json = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-    /* jansson 2.14 can return a damaged text (a key missing its closing quote) when one of
-       its allocations fails mid-dump: the report is parsed back once, and a failure is out
-       of memory like any other (test_alloc found it) */
-    json_t *back = r->json ? json_loads(r->json, 0, NULL) : NULL;
-    if (!back) {
-        free(r->json);
+    /* json_dumpb into our own buffer, sized by a first counting pass: jansson 2.14's
+       growing string buffer can hand back a damaged text when one of its allocations fails
+       mid-dump (test_alloc found a key missing its closing quote), and its parser is not
+       safe under a failed allocation either, so the text is never grown or re-parsed */
+    const size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(6);
+    size_t need = json_dumpb(doc, NULL, 0, flags);
+    r->json = need ? stance__malloc(need + 1) : NULL;
+    if (!r->json || json_dumpb(doc, r->json, need, flags) != need) {
+        stance__free(r->json);
         stance__free(r);
         return NULL;
     }
-    json_decref(back);
+    r->json[need] = 0;
     return r;
 }
 

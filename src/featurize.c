@@ -71,16 +71,20 @@ uint32_t fz_dim(const stance_features_config *cfg) { return (uint32_t)1 << cfg->
 
 /* ---- configuration text: the single list of fields, used by format, parse and validate */
 
+/* Options added after the first bundle format are optional: 0 when a bundle lacks them. */
 static const struct {
     const char *name;
     size_t off;
     int min, max;
+    int optional;
 } cfg_fields[] = {
-#define F(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi}
-    F(hash_bits, 10, 24), F(ngram_max, 1, 3),    F(char_ngrams, 0, 5), F(sublinear_tf, 0, 1),
-    F(negation, 0, 1),    F(contrast, 0, 1),     F(lexicon, 0, 1),     F(last_sentence, 0, 1),
-    F(idf, 0, 1),         F(scare_quotes, 0, 1), F(first_sentence, 0, 1),
+#define F(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi, 0}
+#define LATER(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi, 1}
+    F(hash_bits, 10, 24),     F(ngram_max, 1, 3),         F(char_ngrams, 0, 5),        F(sublinear_tf, 0, 1),
+    F(negation, 0, 1),        F(contrast, 0, 1),          F(lexicon, 0, 1),            F(last_sentence, 0, 1),
+    LATER(idf, 0, 1),         LATER(scare_quotes, 0, 1),  LATER(first_sentence, 0, 1),
 #undef F
+#undef LATER
 };
 #define NFIELDS (sizeof cfg_fields / sizeof cfg_fields[0])
 
@@ -154,15 +158,11 @@ int fz_config_parse(const char *s, stance_features_config *cfg, char *why, size_
         *cfg_at(&c, i) = (int)v;
         s = end;
     }
-    if (seen != (1u << NFIELDS) - 1) {
-        for (size_t i = 0; i < NFIELDS; i++)
-            /* idf, scare_quotes and first_sentence are 0 when absent: bundles written before they existed */
-            if (!(seen & (1u << i)) && strcmp(cfg_fields[i].name, "idf") && strcmp(cfg_fields[i].name, "scare_quotes") &&
-                strcmp(cfg_fields[i].name, "first_sentence")) {
-                snprintf(why, whysize, "feature option %s missing", cfg_fields[i].name);
-                return 0;
-            }
-    }
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (!(seen & (1u << i)) && !cfg_fields[i].optional) {
+            snprintf(why, whysize, "feature option %s missing", cfg_fields[i].name);
+            return 0;
+        }
     if (!fz_config_valid(&c, why, whysize))
         return 0;
     *cfg = c;
@@ -938,11 +938,10 @@ int fz_vectorize(const stance_features_config *cfg, const char *text, size_t len
 int fz_vectorize_idf(const stance_features_config *cfg, const double *idf, const char *text, size_t len,
                      uint32_t *counts, uint32_t *touched, fz_vector *out)
 {
-    count_state c = {counts, touched, 0};
-    c.ntouched = fz_collect(cfg, text, len, counts, touched);
-    qsort(touched, c.ntouched, sizeof *touched, cmp_u32);
-    if (out->cap < c.ntouched + 1) {
-        size_t cap = c.ntouched + 1;
+    size_t nt = fz_collect(cfg, text, len, counts, touched);
+    qsort(touched, nt, sizeof *touched, cmp_u32);
+    if (out->cap < nt + 1) {
+        size_t cap = nt + 1;
         uint32_t *ni = stance__realloc(out->index, cap * sizeof *ni);
         if (!ni)
             goto fail;
@@ -955,7 +954,7 @@ int fz_vectorize_idf(const stance_features_config *cfg, const double *idf, const
     }
     double ss = 0;
     size_t n = 0;
-    for (size_t i = 0; i < c.ntouched; i++) {
+    for (size_t i = 0; i < nt; i++) {
         double v = fz_tf(cfg, counts[touched[i]]) * (idf ? idf[touched[i]] : 1.0);
         counts[touched[i]] = 0;
         if (v == 0)
@@ -971,7 +970,7 @@ int fz_vectorize_idf(const stance_features_config *cfg, const double *idf, const
     out->n = n;
     return 0;
 fail:
-    for (size_t i = 0; i < c.ntouched; i++)
+    for (size_t i = 0; i < nt; i++)
         counts[touched[i]] = 0;
     return -1;
 }

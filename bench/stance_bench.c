@@ -634,11 +634,13 @@ int stance_bench_main(int argc, char **argv, const stance_bench_host *host)
     long rss_corpus = peak_rss_kb();
 
     ctx x = {0};
+    int rc = 0;
     x.m = m;
     x.s = stance_scratch_new(m);
     if (!x.s || stance__libsvm_scratch_init(&x.ls, m)) {
         fprintf(stderr, "%s: out of memory\n", bench_prog);
-        return 2;
+        rc = 2;
+        goto done;
     }
     long rss_model = peak_rss_kb();
 
@@ -658,13 +660,8 @@ int stance_bench_main(int argc, char **argv, const stance_bench_host *host)
     if (!x.sm) {
         char b[800];
         fprintf(stderr, "%s: %s\n", bench_prog, stance_error_format(&err, b, sizeof b));
-        stance__libsvm_scratch_free(&x.ls);
-        stance_scratch_free(x.s);
-        stance_model_free(m);
-        corpus_free(&q);
-        corpus_free(&ql);
-        corpus_free(&a);
-        return 1;
+        rc = 1;
+        goto done;
     }
     x.c = &ql;
     run_stage(&rs[nr++], "libsvm", "quotes", st_libsvm, &x, reps < 3 ? reps : 3);
@@ -743,6 +740,7 @@ int stance_bench_main(int argc, char **argv, const stance_bench_host *host)
         printf("  segment MB/s                           >= 100   %.1f  %s\n", seg->mb_s,
                seg->mb_s >= 100 ? "met" : "MISSED");
     }
+done:
     stance__libsvm_free(x.sm);
     stance__libsvm_scratch_free(&x.ls);
     stance_scratch_free(x.s);
@@ -750,5 +748,5 @@ int stance_bench_main(int argc, char **argv, const stance_bench_host *host)
     corpus_free(&q);
     corpus_free(&ql);
     corpus_free(&a);
-    return 0;
+    return rc;
 }

@@ -1324,6 +1324,17 @@ static void appos_parse(const seg *S, size_t a, size_t b, int box, np *p)
     set_role(S, p, a, b);
 }
 
+/* A person without a role takes role and org from the apposition tokens [a, b). */
+static void role_from_appos(const seg *S, np *p, size_t a, size_t b, int box)
+{
+    if (p->has_role)
+        return;
+    np tmp;
+    np_clear(&tmp);
+    appos_parse(S, a, b, box, &tmp);
+    take_role_org(p, &tmp);
+}
+
 /* Forward subject after a verb or dash: NP then optional apposition. Returns end token. */
 static size_t np_fwd(const seg *S, size_t i, size_t hi, np *p)
 {
@@ -1404,12 +1415,7 @@ static int subject_bwd(const seg *S, size_t v, size_t lo, np *p)
             o--;
         if (is_punct(S, o, '(') && o > lo && np_bwd(S, o - 1, lo, p) && p->kind == NP_PERSON &&
             clause_edge(S, p->start - 1, lo)) {
-            if (!p->has_role) {
-                np tmp;
-                np_clear(&tmp);
-                appos_parse(S, o + 1, j, 1, &tmp);
-                take_role_org(p, &tmp);
-            }
+            role_from_appos(S, p, o + 1, j, 1);
             return 1;
         }
         np_clear(p);
@@ -1459,12 +1465,7 @@ static int subject_bwd(const seg *S, size_t v, size_t lo, np *p)
             if (np_bwd(S, c2 - 1, lo, &nm) && nm.kind == NP_PERSON &&
                 clause_edge(S, nm.start - 1, lo)) {
                 *p = nm;
-                if (!p->has_role) {
-                    np tmp;
-                    np_clear(&tmp);
-                    appos_parse(S, c2 + 1, j, 0, &tmp);
-                    take_role_org(p, &tmp);
-                }
+                role_from_appos(S, p, c2 + 1, j, 0);
                 return 1;
             }
             if (np_bwd(S, c2 - 1, lo, &nm) && (nm.kind == NP_PRONOUN || nm.kind == NP_COMPANY) &&

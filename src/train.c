@@ -463,9 +463,21 @@ done:
  * The linear kernel, precomputed: libsvm's linear kernel recomputes sparse dot products
  * for every cache miss; with the Gram matrix in memory each kernel value is one load.
  * Row i is libsvm's precomputed format: {0: i+1}, {j+1: K(i,j)} for every j, {-1}.
- * Used when n <= stance__gram_max (n*n*16 bytes); beyond that, the plain linear kernel.
+ * Used when the n*n*16 bytes fit in half the machine's physical memory (or n <=
+ * stance__gram_max, when a caller sets it); beyond that, the plain linear kernel.
  */
-size_t stance__gram_max = 16384; /* n*n*16 bytes: at most 4 GiB; tests lower it */
+size_t stance__gram_max = (size_t)-1; /* (size_t)-1: decided by physical memory; tests lower it */
+
+static size_t gram_limit(void)
+{
+    if (stance__gram_max != (size_t)-1)
+        return stance__gram_max;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0)
+        return 16384; /* 4 GiB */
+    double half = (double)pages * (double)page / 2;
+    return (size_t)sqrt(half / (double)sizeof(struct svm_node));
+}
 
 typedef struct {
     struct svm_node **x;
@@ -888,7 +900,7 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
     }
 
     kx = v.x;
-    if (d.n <= stance__gram_max) {
+    if (d.n <= gram_limit()) {
         if ((st = gram_build(&v, d.n, fz_dim(&opt.features), &gm, err)))
             goto out;
         kx = gm.x;

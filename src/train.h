@@ -29,7 +29,8 @@ stance_status stance__dataset_read(const char *path, const char *const *labels, 
                                    int skip_invalid, stance__dataset *d, stance_error *err);
 void stance__dataset_free(stance__dataset *d);
 
-/* Training precomputes the linear kernel up to this many examples (default 8192). */
+/* Training precomputes the linear kernel up to this many examples; (size_t)-1 (the
+   default) means as many as fit in half the physical memory at n*n*16 bytes. */
 extern size_t stance__gram_max;
 
 stance_status stance__write_atomic(const char *path, const char *buf, size_t len, stance_error *err);

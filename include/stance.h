@@ -117,7 +117,7 @@ typedef struct {
     int char_ngrams;   /* 0 off; else character n-grams 2..char_ngrams within words (2..5) */
     int sublinear_tf;  /* 1: weight 1+log(count) instead of count */
     int negation;      /* mark tokens in negation scope */
-    int contrast;      /* mark tokens after but/however/yet/although/though */
+    int contrast;      /* mark tokens after but/however/yet/although/though (2: yet/still only first in a clause) */
     int lexicon;       /* finance lexicon categories and hedge cues as features */
     int last_sentence; /* mark tokens of the last sentence */
     int idf;           /* weight features by inverse document frequency learnt in training;

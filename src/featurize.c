@@ -58,7 +58,7 @@ stance_features_config stance_features_default(void)
     c.char_ngrams = 0;
     c.sublinear_tf = 1;
     c.negation = 1;
-    c.contrast = 1;
+    c.contrast = 2;
     c.lexicon = 1;
     c.last_sentence = 1;
     c.idf = 1;
@@ -81,7 +81,7 @@ static const struct {
 #define F(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi, 0}
 #define LATER(n, lo, hi) {#n, offsetof(stance_features_config, n), lo, hi, 1}
     F(hash_bits, 10, 24),     F(ngram_max, 1, 3),         F(char_ngrams, 0, 5),        F(sublinear_tf, 0, 1),
-    F(negation, 0, 1),        F(contrast, 0, 1),          F(lexicon, 0, 1),            F(last_sentence, 0, 1),
+    F(negation, 0, 1),        F(contrast, 0, 2),          F(lexicon, 0, 1),            F(last_sentence, 0, 1),
     LATER(idf, 0, 1),         LATER(scare_quotes, 0, 1),  LATER(first_sentence, 0, 1),
 #undef F
 #undef LATER
@@ -669,6 +669,7 @@ typedef struct {
     int ntok;                /* tokens so far in this sentence, capped at 3 */
     int neg;                 /* inside a negation scope */
     int con;                 /* after a contrast marker */
+    int ctok;                /* tokens so far in this clause */
     size_t last_start;       /* tokens starting at or after this are in the last sentence */
     size_t first_end;        /* tokens ending at or before this are in the first sentence (0: one sentence) */
 } emit_state;
@@ -703,7 +704,7 @@ static const int lex_kind_of_bit[LEXC_COUNT] = {
     [LEXB_STRONG_MODAL] = FZ_LEX_STRONG_MODAL, [LEXB_CONSTRAINING] = FZ_LEX_CONSTRAINING,
     [LEXB_HEDGE] = FZ_LEX_HEDGE,             [LEXB_INTENSIFIER] = FZ_LEX_INTENSIFIER,
     [LEXB_DOWNTONER] = FZ_LEX_DOWNTONER,     [LEXB_NEGATOR] = -1,
-    [LEXB_CONTRAST] = -1,
+    [LEXB_CONTRAST] = -1,                    [LEXB_CLAUSE_INITIAL] = -1,
 };
 
 static void emit_lex(emit_state *s, uint32_t cats, size_t start, size_t end)
@@ -761,6 +762,7 @@ static void on_token(void *user, const tok_event *ev)
     }
     if (ev->type != EV_TOKEN) {
         s->neg = 0;
+        s->ctok = 0;
         if (ev->type == EV_SENTENCE) {
             s->con = 0;
             s->ntok = 0;
@@ -770,6 +772,10 @@ static void on_token(void *user, const tok_event *ev)
     uint64_t h = ev->hash;
     size_t st = ev->start, en = ev->end;
     uint32_t c1 = lex_lookup(s->lx, h ^ 1);
+    /* contrast=2: "yet" and "still" open a contrast only at the start of a clause */
+    if ((c1 & (1u << LEXB_CLAUSE_INITIAL)) && cfg->contrast >= 2 && s->ctok > 0)
+        c1 &= ~(1u << LEXB_CONTRAST);
+    s->ctok++;
     /* a contrast marker opens a clause: negation scope ends there */
     if (c1 & (1u << LEXB_CONTRAST)) {
         s->neg = 0;
@@ -875,7 +881,7 @@ static void extract(const stance_features_config *cfg, const char *text, size_t 
     s.batch = batch;
     memset(s.th, 0, sizeof s.th);
     memset(s.ts, 0, sizeof s.ts);
-    s.ntok = s.neg = s.con = 0;
+    s.ntok = s.neg = s.con = s.ctok = 0;
     s.prev_bh = 0;
     s.cfg = cfg;
     s.lx = fz_lexicon_get();

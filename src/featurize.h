@@ -12,7 +12,8 @@
  *   word n-grams (1..ngram_max), character n-grams inside words (optional),
  *   NEG:w  for words inside a negation scope (after not/no/never/n't/without/…,
  *          up to the next clause boundary),
- *   CON:w  for words after a contrast marker (but/however/yet/although/though),
+ *   CON:w  for words after a contrast marker (but/however/yet/although/though; with
+ *          contrast=2, "yet" and "still" count only as a clause's first word),
  *   LAST:w for words of the last sentence (optional),
  *   FIRST:w for words of the first sentence of a quote of several (optional),
  *   LEX:<category> (and LEX:<category>:NEG when negated) for entries of the finance

@@ -12,6 +12,7 @@
 #define D (1u << LEXB_DOWNTONER)
 #define NG (1u << LEXB_NEGATOR)
 #define CT (1u << LEXB_CONTRAST)
+#define CI (1u << LEXB_CLAUSE_INITIAL)
 
 static const lex_entry entries[] = {
     {"upside", P},
@@ -395,13 +396,13 @@ static const lex_entry entries[] = {
     {"lacking", NG},
     {"but", CT},
     {"however", CT},
-    {"yet", CT},
+    {"yet", CT | CI},
     {"although", CT},
     {"though", CT},
     {"nonetheless", CT},
     {"nevertheless", CT},
     {"whereas", CT},
-    {"still", CT},
+    {"still", CT | CI},
 };
 
 const lex_entry *lex_entries(size_t *n)

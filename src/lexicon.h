@@ -16,7 +16,10 @@
 enum {
     LEXB_POSITIVE, LEXB_NEGATIVE, LEXB_UNCERTAINTY, LEXB_WEAK_MODAL, LEXB_STRONG_MODAL,
     LEXB_CONSTRAINING, LEXB_HEDGE, LEXB_INTENSIFIER, LEXB_DOWNTONER, LEXB_NEGATOR,
-    LEXB_CONTRAST, LEXC_COUNT
+    LEXB_CONTRAST,
+    LEXB_CLAUSE_INITIAL, /* a contrast marker only as the first word of a clause ("Yet, …"
+                            but not "not yet", "has yet to"; "Still, …" but not "still there") */
+    LEXC_COUNT
 };
 
 typedef struct {

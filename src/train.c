@@ -69,7 +69,7 @@ static const stance_param params[] = {
     FP(char_ngrams, "character n-grams 2..N inside words (0 = off)", 0, 0, 5),
     FP(sublinear_tf, "weight counts as 1+log(count)", 1, 0, 1),
     FP(negation, "mark words in a negation scope", 1, 0, 1),
-    FP(contrast, "mark words after but/however/yet/although/though", 1, 0, 1),
+    FP(contrast, "mark words after but/however/yet/although/though (2: yet/still only at a clause's start)", 2, 0, 2),
     FP(lexicon, "finance lexicon categories, hedges, intensifiers, downtoners", 1, 0, 1),
     FP(last_sentence, "mark words of the last sentence", 1, 0, 1),
     FP(idf, "weight features by inverse document frequency (drops unseen features)", 1, 0, 1),

@@ -56,11 +56,16 @@ static void find_cb(void *user, const fz_feature *f)
         s->found = 1;
 }
 
-static int emits(const char *text, int kind, const char *covering)
+static int emits_cfg(const stance_features_config *c, const char *text, int kind, const char *covering)
 {
     find_state s = {kind, text, covering, 0};
-    fz_extract(&cfg, text, strlen(text), find_cb, &s);
+    fz_extract(c, text, strlen(text), find_cb, &s);
     return s.found;
+}
+
+static int emits(const char *text, int kind, const char *covering)
+{
+    return emits_cfg(&cfg, text, kind, covering);
 }
 
 Test(featurize, vectors_are_sorted_unit_length)
@@ -127,6 +132,23 @@ Test(featurize, contrast_marks_the_clause_after_but)
     const char *t = "The potential is vast. But the risk is real.";
     cr_assert(emits(t, FZ_CON, "risk"));
     cr_assert_not(emits(t, FZ_CON, "potential"));
+}
+
+Test(featurize, yet_and_still_open_a_contrast_only_at_a_clause_start)
+{
+    /* adverbial: the negation scope runs on and nothing is marked as contrast */
+    const char *t = "Inflation is not yet back to target";
+    cr_assert_not(emits(t, FZ_CON, "back"), "'not yet' is no contrast");
+    cr_assert(emits(t, FZ_NEG, "back"), "'yet' does not end the negation scope");
+    cr_assert_not(emits("The lender has yet to show a profit", FZ_CON, "profit"));
+    cr_assert_not(emits("They are still hiring", FZ_CON, "hiring"));
+    /* conjunction: first word of its clause */
+    cr_assert(emits("Margins are thin, yet the stock keeps rising", FZ_CON, "rising"));
+    cr_assert(emits("Sales fell. Still, the brand is intact", FZ_CON, "intact"));
+    /* contrast=1 (models trained before the rule) keeps the old reading */
+    stance_features_config c = cfg;
+    c.contrast = 1;
+    cr_assert(emits_cfg(&c, t, FZ_CON, "back"));
 }
 
 Test(featurize, lexicon_phrases_match_across_tokens)

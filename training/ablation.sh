@@ -17,6 +17,7 @@ run "all (default)"
 run "without bigrams (unigrams only)" --ngram_max 1
 run "without negation scope" --negation 0
 run "without contrast clause" --contrast 0
+run "contrast: yet/still anywhere (before the clause-start rule)" --contrast 1
 run "without lexicon (finance, hedges, intensifiers)" --lexicon 0
 run "without last-sentence marks" --last_sentence 0
 run "without scare quotes" --scare_quotes 0

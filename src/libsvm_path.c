@@ -18,8 +18,19 @@ struct svm_model *stance__libsvm_load(const stance_model *m, stance_error *err)
         stance__err(err, STANCE_E_IO, tmp, 0, -1, "cannot create a temporary file");
         return NULL;
     }
+    char *text;
+    size_t len;
+    if (stance__model_libsvm_section(m, &text, &len, err)) {
+        close(fd);
+        unlink(tmp);
+        return NULL;
+    }
     FILE *f = fdopen(fd, "wb");
-    if (!f || fwrite(m->libsvm_text, 1, m->libsvm_len, f) != m->libsvm_len || fclose(f)) {
+    int bad = !f || fwrite(text, 1, len, f) != len;
+    if (f && fclose(f))
+        bad = 1;
+    stance__free(text);
+    if (bad) {
         if (!f)
             close(fd);
         unlink(tmp);

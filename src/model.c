@@ -143,6 +143,7 @@ void stance_model_free(stance_model *m)
     stance__free(m->W_raw);
     stance__free(m->idf);
     stance__free(m->libsvm_text);
+    stance__free(m->source);
     stance__free(m);
 }
 
@@ -309,8 +310,19 @@ stance_status stance__gzip(const char *buf, size_t len, char **out, size_t *outl
     return STANCE_OK;
 }
 
+static stance_status load_text(const char *buf, size_t len, const char *name, int keep_libsvm,
+                               stance_model **out, stance_error *err);
+
 stance_status stance_model_load_mem(const char *buf, size_t len, const char *name, stance_model **out,
                                     stance_error *err)
+{
+    return load_text(buf, len, name, 1, out, err);
+}
+
+/* keep_libsvm: keep a copy of the libsvm section for libsvm's own path (stance__libsvm_load);
+   without it, that path re-reads the file the model came from. */
+static stance_status load_text(const char *buf, size_t len, const char *name, int keep_libsvm,
+                               stance_model **out, stance_error *err)
 {
     *out = NULL;
     if (!name)
@@ -325,11 +337,12 @@ stance_status stance_model_load_mem(const char *buf, size_t len, const char *nam
         if (tlen >= 2 && (unsigned char)text[0] == 0x1f && (unsigned char)text[1] == 0x8b)
             st = stance__err(err, STANCE_E_MODEL, name, 0, -1, "not a stance model (gzip inside gzip)");
         else
-            st = stance_model_load_mem(text, tlen, name, out, err);
+            st = load_text(text, tlen, name, keep_libsvm, out, err);
         stance__free(text);
         return st;
     }
     cursor c = {buf, len, 0, 0, NULL, 0, name, err};
+    uint64_t checksum = 0;
 
     /* 1. checksum: the last line, over every byte before it */
     {
@@ -363,6 +376,7 @@ stance_status stance_model_load_mem(const char *buf, size_t len, const char *nam
                                "(stored %016llx, computed %016llx)",
                                (unsigned long long)want, (unsigned long long)got);
         c.len = b; /* parse only what the checksum covers */
+        checksum = want;
     }
     if (memchr(buf, '\r', c.len) || memchr(buf, 0, c.len))
         return stance__err(err, STANCE_E_MODEL, name, 0, -1, "carriage return or NUL byte in model");
@@ -370,6 +384,7 @@ stance_status stance_model_load_mem(const char *buf, size_t len, const char *nam
     stance_model *m = stance__calloc(1, sizeof *m);
     if (!m)
         return stance__err(err, STANCE_E_NOMEM, name, 0, -1, "out of memory");
+    m->checksum = checksum;
     stance_status st = STANCE_OK;
 
     /* 2. magic */
@@ -491,7 +506,7 @@ stance_status stance_model_load_mem(const char *buf, size_t len, const char *nam
         goto fail;
     }
     m->libsvm_len = c.pos - sec_start;
-    if (!(m->libsvm_text = dup_range(buf + sec_start, m->libsvm_len))) {
+    if (keep_libsvm && !(m->libsvm_text = dup_range(buf + sec_start, m->libsvm_len))) {
         st = stance__err(err, STANCE_E_NOMEM, name, c.lineno, -1, "out of memory");
         goto fail;
     }
@@ -656,9 +671,10 @@ static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines)
     return STANCE_OK;
 }
 
-stance_status stance_model_load(const char *path, stance_model **out, stance_error *err)
+static stance_status read_all(const char *path, char **out, size_t *outlen, stance_error *err)
 {
     *out = NULL;
+    *outlen = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return stance__err(err, STANCE_E_IO, path, 0, -1, "cannot open model: %s", strerror(errno));
@@ -691,9 +707,90 @@ stance_status stance_model_load(const char *path, stance_model **out, stance_err
         stance__free(buf);
         return stance__err(err, STANCE_E_IO, path, 0, -1, "read error");
     }
-    stance_status st = stance_model_load_mem(buf, len, path, out, err);
+    *out = buf;
+    *outlen = len;
+    return STANCE_OK;
+}
+
+/* The file's text, inflated when it is gzip (the compressed bytes are freed first, so
+   they do not add to the load's peak memory). */
+static stance_status read_text(const char *path, char **out, size_t *outlen, stance_error *err)
+{
+    char *buf;
+    size_t len;
+    stance_status st = read_all(path, &buf, &len, err);
+    if (st)
+        return st;
+    if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
+        st = stance__gunzip(buf, len, path, out, outlen, err);
+        stance__free(buf);
+        if (!st && *outlen >= 2 && (unsigned char)(*out)[0] == 0x1f && (unsigned char)(*out)[1] == 0x8b) {
+            stance__free(*out);
+            *out = NULL;
+            st = stance__err(err, STANCE_E_MODEL, path, 0, -1, "not a stance model (gzip inside gzip)");
+        }
+        return st;
+    }
+    *out = buf;
+    *outlen = len;
+    return STANCE_OK;
+}
+
+stance_status stance_model_load(const char *path, stance_model **out, stance_error *err)
+{
+    *out = NULL;
+    char *text;
+    size_t len;
+    stance_status st = read_text(path, &text, &len, err);
+    if (st)
+        return st;
+    /* the libsvm section, the largest part of the text, is not kept: libsvm's own path
+       (tests, the benchmark) reads it again from this file */
+    st = load_text(text, len, path, 0, out, err);
+    stance__free(text);
+    if (st)
+        return st;
+    size_t n = strlen(path) + 1;
+    if (!((*out)->source = stance__malloc(n))) {
+        stance_model_free(*out);
+        *out = NULL;
+        return stance__err(err, STANCE_E_NOMEM, path, 0, -1, "out of memory");
+    }
+    memcpy((*out)->source, path, n);
+    return STANCE_OK;
+}
+
+stance_status stance__model_libsvm_section(const stance_model *m, char **text, size_t *len, stance_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    if (m->libsvm_text) {
+        if (!(*text = dup_range(m->libsvm_text, m->libsvm_len)))
+            return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
+        *len = m->libsvm_len;
+        return STANCE_OK;
+    }
+    if (!m->source)
+        return stance__err(err, STANCE_E_INTERNAL, NULL, 0, -1, "the model keeps no libsvm section");
+    char *buf;
+    size_t blen;
+    stance_model *t;
+    stance_status st = read_text(m->source, &buf, &blen, err);
+    if (st)
+        return st;
+    st = load_text(buf, blen, m->source, 1, &t, err);
     stance__free(buf);
-    return st;
+    if (st)
+        return st;
+    if (t->checksum != m->checksum) {
+        stance_model_free(t);
+        return stance__err(err, STANCE_E_MODEL, m->source, 0, -1, "the model file changed after it was loaded");
+    }
+    *text = t->libsvm_text;
+    *len = t->libsvm_len;
+    t->libsvm_text = NULL;
+    stance_model_free(t);
+    return STANCE_OK;
 }
 
 size_t stance_model_nlabels(const stance_model *m) { return m->k; }

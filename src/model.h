@@ -51,9 +51,16 @@ struct stance_model {
     int has_prob;
     size_t ninfo;
     char *info_key[STANCE_MAX_INFO], *info_val[STANCE_MAX_INFO];
-    char *libsvm_text;      /* the libsvm section, NUL-terminated, for libsvm's own path */
+    char *libsvm_text;      /* the libsvm section, NUL-terminated, for libsvm's own path;
+                               NULL when loaded from a file (see source) */
     size_t libsvm_len;
+    char *source;           /* the file stance_model_load read, or NULL */
+    uint64_t checksum;      /* the bundle's fnv1a64 checksum */
 };
+
+/* The libsvm section as a new NUL-terminated string: the kept copy, or read again from
+   m->source (an error if the file no longer has the same checksum). */
+stance_status stance__model_libsvm_section(const stance_model *m, char **text, size_t *len, stance_error *err);
 
 uint64_t stance__fnv1a64(const void *buf, size_t len, uint64_t h);
 

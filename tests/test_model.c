@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "train.h"
@@ -415,4 +416,41 @@ Test(validator, compressed_bundles)
     expect_reject(gz, glen / 2, "gzip");
     free(gz);
     free(raw);
+}
+
+/* A model loaded from a file keeps no copy of its libsvm section (the largest part of the
+   text); libsvm's path reads it again, and refuses a file that changed in between. */
+Test(validator, libsvm_path_rereads_the_file_and_notices_a_change)
+{
+    char path[] = "/tmp/stance-test-model-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    size_t slen;
+    char *small = slurp(STANCE_SOURCE_DIR "/tests/fuzz/small.model", &slen);
+    cr_assert_not_null(small);
+    cr_assert_eq(write(fd, small, slen), (ssize_t)slen);
+    close(fd);
+    stance_model *m = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_model_load(path, &m, &err), STANCE_OK, "%s", err.text);
+    cr_assert_null(m->libsvm_text, "the section is not kept in memory");
+    struct svm_model *sm = stance__libsvm_load(m, &err);
+    cr_assert_not_null(sm, "%s", err.text);
+    stance__libsvm_free(sm);
+    /* replace the file with another valid bundle: the shipped model */
+    size_t blen;
+    char *big = slurp(MODEL, &blen);
+    cr_assert_not_null(big);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(big, 1, blen, f), blen);
+    fclose(f);
+    stance_error_clear(&err);
+    cr_assert_null(stance__libsvm_load(m, &err));
+    cr_assert(strstr(err.text, "changed after it was loaded"), "%s", err.text);
+    stance_model_free(m);
+    unlink(path);
+    free(small);
+    free(big);
 }

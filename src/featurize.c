@@ -53,7 +53,7 @@ stance_features_config stance_features_default(void)
 {
     stance_features_config c;
     memset(&c, 0, sizeof c);
-    c.hash_bits = 20;
+    c.hash_bits = 19;
     c.ngram_max = 2;
     c.char_ngrams = 0;
     c.sublinear_tf = 1;

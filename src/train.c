@@ -64,7 +64,7 @@ static const stance_param params[] = {
     TP(skip_invalid, "skip and count invalid lines instead of stopping (1)", 0, 0, 1),
     TP(threads, "threads for cross-validation (results do not depend on it)", 2, 1, 16),
     TP(compress, "gzip the model bundle (1) or write plain text (0); both load", 1, 0, 1),
-    FP(hash_bits, "feature space size, as a power of two", 20, 10, 24),
+    FP(hash_bits, "feature space size, as a power of two", 19, 10, 24),
     FP(ngram_max, "longest word n-gram", 2, 1, 3),
     FP(char_ngrams, "character n-grams 2..N inside words (0 = off)", 0, 0, 5),
     FP(sublinear_tf, "weight counts as 1+log(count)", 1, 0, 1),

@@ -25,4 +25,5 @@ run "without first-sentence marks" --first_sentence 0
 run "without sublinear tf" --sublinear_tf 0
 run "plus word trigrams" --ngram_max 3
 run "plus character 2-5-grams" --char_ngrams 5
-run "with 2^18 hash space (the default before 21,050 quotes)" --hash_bits 18
+run "with 2^18 hash space (the default before 25,600 quotes)" --hash_bits 18
+run "with 2^20 hash space" --hash_bits 20

@@ -18,23 +18,18 @@ struct svm_model *stance__libsvm_load(const stance_model *m, stance_error *err)
         stance__err(err, STANCE_E_IO, tmp, 0, -1, "cannot create a temporary file");
         return NULL;
     }
-    char *text;
-    size_t len;
-    if (stance__model_libsvm_section(m, &text, &len, err)) {
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
         close(fd);
         unlink(tmp);
+        stance__err(err, STANCE_E_IO, tmp, 0, -1, "cannot write a temporary file");
         return NULL;
     }
-    FILE *f = fdopen(fd, "wb");
-    int bad = !f || fwrite(text, 1, len, f) != len;
-    if (f && fclose(f))
-        bad = 1;
-    stance__free(text);
-    if (bad) {
-        if (!f)
-            close(fd);
+    stance_status st = stance__model_write_libsvm(m, f, err);
+    if (fclose(f) && !st)
+        st = stance__err(err, STANCE_E_IO, tmp, 0, -1, "cannot write a temporary file");
+    if (st) {
         unlink(tmp);
-        stance__err(err, STANCE_E_IO, tmp, 0, -1, "cannot write a temporary file");
         return NULL;
     }
     /* the text was validated by stance_model_load_mem before it got here */

@@ -310,6 +310,24 @@ stance_status stance__gzip(const char *buf, size_t len, char **out, size_t *outl
     return STANCE_OK;
 }
 
+static int is_gzip(const char *buf, size_t len)
+{
+    return len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b;
+}
+
+/* A gzip bundle's text: inflated, and not itself gzip. */
+static stance_status inflate_bundle(const char *buf, size_t len, const char *name, char **out, size_t *outlen,
+                                    stance_error *err)
+{
+    stance_status st = stance__gunzip(buf, len, name, out, outlen, err);
+    if (!st && is_gzip(*out, *outlen)) {
+        stance__free(*out);
+        *out = NULL;
+        st = stance__err(err, STANCE_E_MODEL, name, 0, -1, "not a stance model (gzip inside gzip)");
+    }
+    return st;
+}
+
 static stance_status load_text(const char *buf, size_t len, const char *name, int keep_libsvm,
                                stance_model **out, stance_error *err);
 
@@ -327,17 +345,14 @@ static stance_status load_text(const char *buf, size_t len, const char *name, in
     *out = NULL;
     if (!name)
         name = "<model>";
-    if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
+    if (is_gzip(buf, len)) {
         /* a gzip-compressed bundle: inflate, then validate the text as usual */
         char *text;
         size_t tlen;
-        stance_status st = stance__gunzip(buf, len, name, &text, &tlen, err);
+        stance_status st = inflate_bundle(buf, len, name, &text, &tlen, err);
         if (st)
             return st;
-        if (tlen >= 2 && (unsigned char)text[0] == 0x1f && (unsigned char)text[1] == 0x8b)
-            st = stance__err(err, STANCE_E_MODEL, name, 0, -1, "not a stance model (gzip inside gzip)");
-        else
-            st = load_text(text, tlen, name, keep_libsvm, out, err);
+        st = load_text(text, tlen, name, keep_libsvm, out, err);
         stance__free(text);
         return st;
     }
@@ -721,14 +736,9 @@ static stance_status read_text(const char *path, char **out, size_t *outlen, sta
     stance_status st = read_all(path, &buf, &len, err);
     if (st)
         return st;
-    if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
-        st = stance__gunzip(buf, len, path, out, outlen, err);
+    if (is_gzip(buf, len)) {
+        st = inflate_bundle(buf, len, path, out, outlen, err);
         stance__free(buf);
-        if (!st && *outlen >= 2 && (unsigned char)(*out)[0] == 0x1f && (unsigned char)(*out)[1] == 0x8b) {
-            stance__free(*out);
-            *out = NULL;
-            st = stance__err(err, STANCE_E_MODEL, path, 0, -1, "not a stance model (gzip inside gzip)");
-        }
         return st;
     }
     *out = buf;
@@ -760,18 +770,15 @@ stance_status stance_model_load(const char *path, stance_model **out, stance_err
     return STANCE_OK;
 }
 
-stance_status stance__model_libsvm_section(const stance_model *m, char **text, size_t *len, stance_error *err)
+stance_status stance__model_write_libsvm(const stance_model *m, FILE *f, stance_error *err)
 {
-    *text = NULL;
-    *len = 0;
-    if (m->libsvm_text) {
-        if (!(*text = dup_range(m->libsvm_text, m->libsvm_len)))
-            return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
-        *len = m->libsvm_len;
-        return STANCE_OK;
-    }
+    if (m->libsvm_text)
+        return fwrite(m->libsvm_text, 1, m->libsvm_len, f) == m->libsvm_len
+                   ? STANCE_OK
+                   : stance__err(err, STANCE_E_IO, NULL, 0, -1, "cannot write the libsvm section");
     if (!m->source)
         return stance__err(err, STANCE_E_INTERNAL, NULL, 0, -1, "the model keeps no libsvm section");
+    /* load the file again, keeping the section this time; it must be the same bundle */
     char *buf;
     size_t blen;
     stance_model *t;
@@ -782,15 +789,12 @@ stance_status stance__model_libsvm_section(const stance_model *m, char **text, s
     stance__free(buf);
     if (st)
         return st;
-    if (t->checksum != m->checksum) {
-        stance_model_free(t);
-        return stance__err(err, STANCE_E_MODEL, m->source, 0, -1, "the model file changed after it was loaded");
-    }
-    *text = t->libsvm_text;
-    *len = t->libsvm_len;
-    t->libsvm_text = NULL;
+    if (t->checksum != m->checksum)
+        st = stance__err(err, STANCE_E_MODEL, m->source, 0, -1, "the model file changed after it was loaded");
+    else
+        st = stance__model_write_libsvm(t, f, err);
     stance_model_free(t);
-    return STANCE_OK;
+    return st;
 }
 
 size_t stance_model_nlabels(const stance_model *m) { return m->k; }

@@ -30,6 +30,8 @@
 #ifndef STANCE_MODEL_H
 #define STANCE_MODEL_H
 
+#include <stdio.h>
+
 #include "stance.h"
 
 #define STANCE_MODEL_MAGIC "stance-model 1"
@@ -58,9 +60,9 @@ struct stance_model {
     uint64_t checksum;      /* the bundle's fnv1a64 checksum */
 };
 
-/* The libsvm section as a new NUL-terminated string: the kept copy, or read again from
-   m->source (an error if the file no longer has the same checksum). */
-stance_status stance__model_libsvm_section(const stance_model *m, char **text, size_t *len, stance_error *err);
+/* Write the libsvm section to f: the kept copy, or read again from m->source (an error
+   if the file no longer has the same checksum). */
+stance_status stance__model_write_libsvm(const stance_model *m, FILE *f, stance_error *err);
 
 uint64_t stance__fnv1a64(const void *buf, size_t len, uint64_t h);
 

@@ -5,7 +5,9 @@ Fails on: lines that are not JSON objects, missing keys, duplicate ids, empty te
 unknown labels, registers or splits, exact duplicate texts, and near-duplicates
 (word-trigram Jaccard above 0.6, across splits too).
 
-Usage: training/check_corpus.py [training/corpus.jsonl]
+Usage: training/check_corpus.py [FILE...]     (default training/corpus.jsonl)
+Several files are checked as one corpus (ids, duplicates and near-duplicates across them),
+e.g. the corpus and training/pending/*.jsonl.
 """
 import json
 import re
@@ -25,9 +27,15 @@ def trigrams(text):
     return {" ".join(w[i:i + 3]) for i in range(len(w) - 2)}
 
 
-def check(path):
+def check(paths):
     problems = []
     rows = []
+    for path in paths:
+        read(path, rows, problems)
+    return near_and_exact_duplicates(rows, problems)
+
+
+def read(path, rows, problems):
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             try:
@@ -49,15 +57,18 @@ def check(path):
                 problems.append(f"{path}:{n}: unknown label {r['label']!r}")
             if r["split"] not in SPLITS:
                 problems.append(f"{path}:{n}: unknown split {r['split']!r}")
-            rows.append((n, r))
+            rows.append((f"{path}:{n}", r))
+
+
+def near_and_exact_duplicates(rows, problems):
     seen_id, seen_text = {}, {}
     for n, r in rows:
         if r["id"] in seen_id:
-            problems.append(f"{path}:{n}: duplicate id {r['id']} (first on line {seen_id[r['id']]})")
+            problems.append(f"{n}: duplicate id {r['id']} (first at {seen_id[r['id']]})")
         seen_id.setdefault(r["id"], n)
         t = " ".join(r["text"].lower().split())
         if t in seen_text:
-            problems.append(f"{path}:{n}: duplicate text (line {seen_text[t]})")
+            problems.append(f"{n}: duplicate text (first at {seen_text[t]})")
         seen_text.setdefault(t, n)
     # near-duplicates through an inverted index of trigrams
     grams = [trigrams(r["text"]) for _, r in rows]
@@ -76,17 +87,17 @@ def check(path):
         for j, s in shared.items():
             jac = s / (len(g) + len(grams[j]) - s)
             if jac > THRESHOLD:
-                problems.append(f"{path}:{rows[j][0]}: near-duplicate of line {rows[i][0]} "
+                problems.append(f"{rows[j][0]}: near-duplicate of {rows[i][0]} "
                                 f"(trigram Jaccard {jac:.2f})")
     return rows, problems
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "training/corpus.jsonl"
-    rows, problems = check(path)
+    paths = sys.argv[1:] or ["training/corpus.jsonl"]
+    rows, problems = check(paths)
     for p in problems:
         print(p)
-    print(f"{path}: {len(rows)} quotes, {len(problems)} problem(s)", file=sys.stderr)
+    print(f"{' + '.join(paths)}: {len(rows)} quotes, {len(problems)} problem(s)", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -2,7 +2,7 @@
 """Train fastText (supervised) and scikit-learn TF-IDF + LinearSVC on the same splits as
 the shipped model (train + dev) and report macro-F1 on the test split and its hard subset,
 beside stance's own figure. Needs Debian's `fasttext` and `python3-sklearn`; run with
-/usr/bin/python3. Usage: training/peers_accuracy.py [--stance build/stance]
+/usr/bin/python3. Usage: training/peers_accuracy.py [--stance build/stance] [--model M] [--corpus C]
 """
 import argparse
 import json
@@ -19,8 +19,9 @@ from sklearn.svm import LinearSVC
 ap = argparse.ArgumentParser()
 ap.add_argument("--stance", default="build/stance")
 ap.add_argument("--model", default="models/stance.model")
+ap.add_argument("--corpus", default="training/corpus.jsonl", help="labelled JSONL with split fields")
 a = ap.parse_args()
-rows = [json.loads(l) for l in open("training/corpus.jsonl", encoding="utf-8")]
+rows = [json.loads(l) for l in open(a.corpus, encoding="utf-8")]
 train = [r for r in rows if r["split"] in ("train", "dev")]
 test = [r for r in rows if r["split"] == "test"]
 hard = [i for i, r in enumerate(test) if r["hard"]]

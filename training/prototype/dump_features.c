@@ -7,9 +7,7 @@
  * feature configuration with idf off (the experiment applies its own weighting), word
  * n-grams up to NGRAM_MAX and character n-grams up to CHAR_MAX (0 = off).
  *
- * Build from the repository root after `make` (links the static library):
- *   cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isrc -Iinclude -Ibuild/include training/prototype/dump_features.c \
- *      build/libstance.a -ljansson -lsvm -lz -lm -lpthread -o build/dump_features
+ * Built with the project (build/dump_features; not installed).
  * Usage: build/dump_features [NGRAM_MAX CHAR_MAX] < training/corpus.jsonl > features.txt
  */
 #include <stdio.h>

@@ -8,7 +8,7 @@ DEBS      := build-essential cmake pkg-config libsvm-dev libjansson-dev libcrite
 TEST_DEBS := python3 bsdutils parallel chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build demo test test-asan model eval bench clean valgrind tsan fuzz
+.PHONY: all deps test-deps build demo test test-asan model model-pending eval bench clean valgrind tsan fuzz
 
 all: build
 
@@ -48,6 +48,15 @@ model: build
 	./$(BUILD)/stance train training/corpus.jsonl --split train,dev -o models/stance.model --quiet
 	./$(BUILD)/stance eval training/corpus.jsonl --split test --model models/stance.model
 	python3 training/report.py --stance $(BUILD)/stance --model models/stance.model
+
+# The same with training/pending's batches merged in (training/README.md, "Pending"):
+# a candidate model in $(BUILD)/, measured on the merged test split and on the seed
+# article; the shipped model is left alone.
+model-pending: build
+	cat training/corpus.jsonl training/pending/*.jsonl > $(BUILD)/corpus-merged.jsonl
+	./$(BUILD)/stance train $(BUILD)/corpus-merged.jsonl --split train,dev -o $(BUILD)/stance-merged.model --quiet
+	python3 training/report.py --stance $(BUILD)/stance --model $(BUILD)/stance-merged.model $(BUILD)/corpus-merged.jsonl
+	if [ -d ../shared/seeds ]; then ./$(BUILD)/stance score --format table --model $(BUILD)/stance-merged.model ../shared/seeds/*.txt; fi
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

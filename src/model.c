@@ -328,15 +328,6 @@ static stance_status inflate_bundle(const char *buf, size_t len, const char *nam
     return st;
 }
 
-static stance_status load_text(const char *buf, size_t len, const char *name, int keep_libsvm,
-                               stance_model **out, stance_error *err);
-
-stance_status stance_model_load_mem(const char *buf, size_t len, const char *name, stance_model **out,
-                                    stance_error *err)
-{
-    return load_text(buf, len, name, 1, out, err);
-}
-
 /* keep_libsvm: keep a copy of the libsvm section for libsvm's own path (stance__libsvm_load);
    without it, that path re-reads the file the model came from. */
 static stance_status load_text(const char *buf, size_t len, const char *name, int keep_libsvm,
@@ -539,6 +530,12 @@ static stance_status load_text(const char *buf, size_t len, const char *name, in
 fail:
     stance_model_free(m);
     return st ? st : STANCE_E_MODEL;
+}
+
+stance_status stance_model_load_mem(const char *buf, size_t len, const char *name, stance_model **out,
+                                    stance_error *err)
+{
+    return load_text(buf, len, name, 1, out, err);
 }
 
 static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines)
@@ -760,13 +757,11 @@ stance_status stance_model_load(const char *path, stance_model **out, stance_err
     stance__free(text);
     if (st)
         return st;
-    size_t n = strlen(path) + 1;
-    if (!((*out)->source = stance__malloc(n))) {
+    if (!((*out)->source = dup_range(path, strlen(path)))) {
         stance_model_free(*out);
         *out = NULL;
         return stance__err(err, STANCE_E_NOMEM, path, 0, -1, "out of memory");
     }
-    memcpy((*out)->source, path, n);
     return STANCE_OK;
 }
 

@@ -291,7 +291,7 @@ static void st_libsvm(ctx *x, size_t i)
     size_t len;
     const char *t = item(x, i, &len);
     stance_result r;
-    if (stance__libsvm_score(x->m, x->sm, &x->ls, t, len, &r) == 0)
+    if (stance__libsvm_score(x->m, x->sm, &x->ls, t, len, 0, &r) == 0)
         x->sink += (uint64_t)r.label;
 }
 
@@ -674,7 +674,7 @@ int stance_bench_main(int argc, char **argv, const stance_bench_host *host)
         const char *t = item(&x, i, &len);
         stance_result r1, r2;
         stance_score(m, x.s, t, len, &r1, NULL);
-        if (stance__libsvm_score(m, x.sm, &x.ls, t, len, &r2))
+        if (stance__libsvm_score(m, x.sm, &x.ls, t, len, 0, &r2))
             continue; /* libsvm could not score it: counted as a disagreement */
         agree += r1.label == r2.label;
         for (size_t k = 0; k < m->k; k++) {

@@ -70,7 +70,7 @@ void stance__libsvm_scratch_free(stance__libsvm_scratch *s)
 }
 
 int stance__libsvm_score(const stance_model *m, const struct svm_model *sm, stance__libsvm_scratch *s,
-                         const char *text, size_t len, stance_result *out)
+                         const char *text, size_t len, int decisions, stance_result *out)
 {
     if (fz_vectorize_idf(&m->cfg, m->idf, text, len, s->counts, s->touched, &s->fv))
         return -1;
@@ -89,9 +89,16 @@ int stance__libsvm_score(const stance_model *m, const struct svm_model *sm, stan
     x[s->fv.n].index = -1;
     x[s->fv.n].value = 0;
     memset(out, 0, sizeof *out);
-    svm_predict_values(sm, x, out->decision);
-    out->npairs = m->npairs;
-    double lab = m->has_prob ? svm_predict_probability(sm, x, out->prob) : svm_predict(sm, x);
+    /* each libsvm call below is a full pass over the support vectors: without
+       probabilities svm_predict_values gives the label too; with them, the decision values
+       cost a second pass, paid only when asked for */
+    double lab = 0;
+    if (!m->has_prob || decisions) {
+        lab = svm_predict_values(sm, x, out->decision);
+        out->npairs = m->npairs;
+    }
+    if (m->has_prob)
+        lab = svm_predict_probability(sm, x, out->prob);
     out->label = (int)lab - 1;
     out->confidence = m->has_prob ? out->prob[out->label] : 0;
     return 0;

@@ -49,8 +49,11 @@ typedef struct {
 
 int stance__libsvm_scratch_init(stance__libsvm_scratch *s, const stance_model *m);
 void stance__libsvm_scratch_free(stance__libsvm_scratch *s);
-/* Featurize and score through svm_predict_probability and svm_predict_values. */
+/* Featurize and score through libsvm: the label and probabilities as
+   svm_predict_probability gives them (svm_predict_values' label when the model has no
+   probabilities); decisions nonzero also fills the pairwise decision values, which for a
+   model with probabilities costs a second pass over the support vectors. */
 int stance__libsvm_score(const stance_model *m, const struct svm_model *sm, stance__libsvm_scratch *s,
-                         const char *text, size_t len, stance_result *out);
+                         const char *text, size_t len, int decisions, stance_result *out);
 
 #endif

@@ -263,7 +263,7 @@ static void *eq_run(void *arg)
     for (size_t i = j->from; i < j->to; i++) {
         stance_result a, b;
         if (stance_score(j->m, s, j->q[i], strlen(j->q[i]), &a, NULL) != STANCE_OK ||
-            stance__libsvm_score(j->m, j->sm, &ls, j->q[i], strlen(j->q[i]), &b)) {
+            stance__libsvm_score(j->m, j->sm, &ls, j->q[i], strlen(j->q[i]), 1, &b)) {
             j->failed++;
             continue;
         }

@@ -203,6 +203,8 @@ typedef struct {
     int skip_invalid;   /* skip (and count) invalid lines instead of failing */
     int threads;        /* threads for cross-validation; results do not depend on it */
     int compress;       /* gzip the bundle (the loader reads both forms) */
+    int digits;         /* significant digits kept in each training vector value (0: all);
+                           the saved support vectors carry no more, so the model is smaller */
     const char *split;  /* when set, use only lines whose "split" field is in this comma list */
     stance_features_config features;
     stance_progress_fn progress;

@@ -47,6 +47,7 @@ stance_train_options stance_train_default(void)
     o.seed = 1;
     o.threads = 2;
     o.compress = 1;
+    o.digits = 3;
     o.features = stance_features_default();
     return o;
 }
@@ -64,6 +65,7 @@ static const stance_param params[] = {
     TP(skip_invalid, "skip and count invalid lines instead of stopping (1)", 0, 0, 1),
     TP(threads, "threads for cross-validation (results do not depend on it)", 2, 1, 16),
     TP(compress, "gzip the model bundle (1) or write plain text (0); both load", 1, 0, 1),
+    TP(digits, "significant digits kept in training vector values (0 = all); fewer, smaller model", 3, 0, 9),
     FP(hash_bits, "feature space size, as a power of two", 19, 10, 24),
     FP(ngram_max, "longest word n-gram", 2, 1, 3),
     FP(char_ngrams, "character n-grams 2..N inside words (0 = off)", 0, 0, 5),
@@ -404,9 +406,25 @@ out:
     return idf;
 }
 
-/* Featurize every example into one pool of svm_nodes. */
+/*
+ * v rounded to digits significant digits (digits 0: v unchanged). libsvm saves each
+ * support-vector value with %.8g; a value already rounded prints in digits characters
+ * or so, which is most of the model file. Exact to the last bit is not the point: the
+ * result only has to print short and differ from v by at most half a unit in the
+ * last kept digit.
+ */
+double stance__round_digits(double v, int digits)
+{
+    if (digits <= 0 || v == 0 || !isfinite(v))
+        return v;
+    int e = (int)floor(log10(fabs(v)));
+    double scale = pow(10.0, digits - 1 - e);
+    return round(v * scale) / scale;
+}
+
+/* Featurize every example into one pool of svm_nodes, values kept to digits significant digits. */
 static stance_status featurize_all(const stance__dataset *d, const stance_features_config *cfg, const double *idf,
-                                   vectors *v, stance_error *err)
+                                   int digits, vectors *v, stance_error *err)
 {
     memset(v, 0, sizeof *v);
     uint32_t dim = fz_dim(cfg);
@@ -436,7 +454,7 @@ static stance_status featurize_all(const stance__dataset *d, const stance_featur
         start[i] = used;
         for (size_t j = 0; j < fv.n; j++) {
             v->pool[used].index = (int)fv.index[j];
-            v->pool[used].value = fv.value[j];
+            v->pool[used].value = stance__round_digits(fv.value[j], digits);
             used++;
         }
         v->pool[used].index = -1;
@@ -855,7 +873,7 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
             return stance__err(err, STANCE_E_NOMEM, NULL, 0, -1, "out of memory");
         }
     }
-    if ((st = featurize_all(&d, &opt.features, idf, &v, err))) {
+    if ((st = featurize_all(&d, &opt.features, idf, opt.digits, &v, err))) {
         stance__free(df);
         stance__free(idf);
         stance__dataset_free(&d);
@@ -1019,9 +1037,9 @@ stance_status stance_train(const char *data_path, const char *model_path, const 
         n += (size_t)snprintf(bundle + n, cap - n,
                               "info created_by stance %s\ninfo libsvm_version %d\ninfo seed %u\ninfo folds %d\n"
                               "info C %.17g\ninfo cv_macro_f1 %.6f\ninfo balanced %d\ninfo data_fnv1a64 %s\n"
-                              "info examples %zu\n",
+                              "info examples %zu\ninfo digits %d\n",
                               stance_version(), libsvm_version, opt.seed, opt.folds, bestC, f1, opt.balanced, dig,
-                              d.n);
+                              d.n, opt.digits);
         if (df) {
             /* "idf NDOCS NLINES", then lines of up to 64 "index:df" pairs, ascending */
             size_t npairs = 0;

@@ -33,6 +33,9 @@ void stance__dataset_free(stance__dataset *d);
    default) means as many as fit in half the physical memory at n*n*16 bytes. */
 extern size_t stance__gram_max;
 
+/* v rounded to digits significant digits; digits <= 0 leaves it as it is. */
+double stance__round_digits(double v, int digits);
+
 stance_status stance__write_atomic(const char *path, const char *buf, size_t len, stance_error *err);
 
 /* libsvm's path: load the bundle's libsvm section through svm_load_model (serialised). */

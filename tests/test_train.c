@@ -289,3 +289,70 @@ Test(train, gram_and_linear_kernel_paths_agree)
     stance_model_free(g);
     stance_model_free(l);
 }
+
+Test(train, round_digits_keeps_the_asked_significant_digits)
+{
+    cr_assert_eq(stance__round_digits(0.17522144, 3), 0.175);
+    cr_assert_eq(stance__round_digits(0.041561079, 3), 0.0416);
+    cr_assert_eq(stance__round_digits(-0.041561079, 2), -0.042);
+    cr_assert_eq(stance__round_digits(0.99951, 3), 1.0);
+    cr_assert_eq(stance__round_digits(123.456, 2), 120.0);
+    cr_assert_eq(stance__round_digits(0.0, 3), 0.0);
+    cr_assert_eq(stance__round_digits(0.17522144, 0), 0.17522144);
+}
+
+/* The most significant digits printed for any support-vector value in a plain-text
+   bundle's libsvm section ("0.0416" has 3, "1.23e-05" has 3). */
+static int most_sv_digits(const char *bundle)
+{
+    const char *sv = strstr(bundle, "\nSV\n");
+    cr_assert_not_null(sv);
+    int most = 0;
+    for (const char *p = sv + 4; *p; p++) {
+        if (*p != ':')
+            continue;
+        int n = 0, lead = 1;
+        for (const char *q = p + 1; *q && *q != ' ' && *q != '\n' && *q != 'e'; q++) {
+            if (*q < '0' || *q > '9')
+                continue;
+            if (lead && *q == '0')
+                continue;
+            lead = 0;
+            n++;
+        }
+        if (n > most)
+            most = n;
+    }
+    return most;
+}
+
+/* --digits bounds what libsvm writes for each support-vector value, which is most of the
+   model file; digits 0 keeps libsvm's full %.8g. */
+Test(train, digits_bound_the_saved_support_vector_values)
+{
+    char data[128], m3[128], m0[128];
+    snprintf(data, sizeof data, "%s/d.jsonl", dir);
+    snprintf(m3, sizeof m3, "%s/d3.model", dir);
+    snprintf(m0, sizeof m0, "%s/d0.model", dir);
+    write_small(data, 60);
+    stance_train_options o = quick();
+    o.compress = 0;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(o.digits, 3, "the default keeps three digits");
+    cr_assert_eq(stance_train(data, m3, &o, NULL, &err), STANCE_OK, "%s", err.text);
+    o.digits = 0;
+    cr_assert_eq(stance_train(data, m0, &o, NULL, &err), STANCE_OK, "%s", err.text);
+    size_t l3, l0;
+    char *b3 = slurp(m3, &l3), *b0 = slurp(m0, &l0);
+    cr_assert_leq(most_sv_digits(b3), 3, "digits 3 printed a value with %d digits", most_sv_digits(b3));
+    cr_assert_eq(most_sv_digits(b0), 8, "digits 0 keeps libsvm's full %%.8g");
+    cr_assert_lt(l3, l0, "fewer digits, smaller bundle (%zu against %zu bytes)", l3, l0);
+    cr_assert_not_null(strstr(b3, "\ninfo digits 3\n"));
+    stance_model *m = NULL;
+    cr_assert_eq(stance_model_load(m3, &m, &err), STANCE_OK, "%s", err.text);
+    cr_assert_str_eq(stance_model_info(m, "digits"), "3");
+    stance_model_free(m);
+    free(b3);
+    free(b0);
+}

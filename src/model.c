@@ -75,6 +75,43 @@ static const char *expect_key(cursor *c, const char *key, int bare)
     return NULL;
 }
 
+/*
+ * The common case of [s, e) without strtod: an optional '-', digits with at most one '.',
+ * no exponent, at most 15 significant digits. The digits make an integer m < 10^15 < 2^53
+ * and the value is m / 10^k with k <= 22; both are exact doubles, so the one division is
+ * correctly rounded and equals strtod's result bit for bit (Clinger's fast path). Returns
+ * 0 for anything else, which the caller hands to strtod.
+ */
+int stance__parse_decimal_fast(const char *s, const char *e, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    int neg = s < e && *s == '-';
+    s += neg;
+    uint64_t m = 0;
+    int sig = 0, frac = 0, dot = 0, digits = 0;
+    for (; s < e; s++) {
+        if (*s == '.' && !dot) {
+            dot = 1;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return 0;
+        digits++;
+        frac += dot;
+        if (m == 0 && *s == '0')
+            continue; /* leading zeros are not significant */
+        if (++sig > 15)
+            return 0;
+        m = m * 10 + (uint64_t)(*s - '0');
+    }
+    if (!digits || frac > 22)
+        return 0;
+    double v = (double)m / pow10[frac];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 /* Parse exactly n finite doubles separated by single spaces from [s, end). */
 static int parse_doubles(const char *s, const char *end, double *out, size_t n)
 {
@@ -86,6 +123,15 @@ static int parse_doubles(const char *s, const char *end, double *out, size_t n)
         size_t l = (size_t)(e - s);
         if (l == 0 || l >= sizeof tmp)
             return 0;
+        if (stance__parse_decimal_fast(s, e, &out[i])) {
+            s = e;
+            if (i + 1 < n) {
+                if (s >= end || *s != ' ')
+                    return 0;
+                s++;
+            }
+            continue;
+        }
         memcpy(tmp, s, l);
         tmp[l] = 0;
         char *stop;
@@ -102,6 +148,15 @@ static int parse_doubles(const char *s, const char *end, double *out, size_t n)
         }
     }
     return s == end || (s + 1 == end && *s == ' ');
+}
+
+/* 1 + the number of newlines in buf[0, n): the number of the line that starts at n. */
+static long count_lines(const char *buf, size_t n)
+{
+    long lines = 1;
+    for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        lines++;
+    return lines;
 }
 
 static int parse_long(const char *s, const char *end, long lo, long hi, long *out)
@@ -361,28 +416,28 @@ static stance_status load_text(const char *buf, size_t len, const char *name, in
         while (b > 0 && buf[b - 1] != '\n')
             b--;
         static const char ck[] = "checksum fnv1a64 ";
-        long lastline = 1;
-        for (size_t i = 0; i < b; i++)
-            lastline += buf[i] == '\n';
+        /* the last line's number, for error messages only (counting costs a pass) */
+#define LASTLINE() count_lines(buf, b)
         if (e - b != sizeof ck - 1 + 16 || memcmp(buf + b, ck, sizeof ck - 1))
-            return stance__err(err, STANCE_E_MODEL, name, lastline, -1,
+            return stance__err(err, STANCE_E_MODEL, name, LASTLINE(), -1,
                                "missing or malformed 'checksum fnv1a64' line");
         uint64_t want = 0;
         for (size_t i = b + sizeof ck - 1; i < e; i++) {
             char h = buf[i];
             int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
             if (d < 0)
-                return stance__err(err, STANCE_E_MODEL, name, lastline, -1, "malformed checksum");
+                return stance__err(err, STANCE_E_MODEL, name, LASTLINE(), -1, "malformed checksum");
             want = want << 4 | (uint64_t)d;
         }
         uint64_t got = stance__fnv1a64(buf, b, STANCE_FNV_OFFSET);
         if (got != want)
-            return stance__err(err, STANCE_E_MODEL, name, lastline, -1,
+            return stance__err(err, STANCE_E_MODEL, name, LASTLINE(), -1,
                                "checksum mismatch: the file was changed or truncated "
                                "(stored %016llx, computed %016llx)",
                                (unsigned long long)want, (unsigned long long)got);
         c.len = b; /* parse only what the checksum covers */
         checksum = want;
+#undef LASTLINE
     }
     if (memchr(buf, '\r', c.len) || memchr(buf, 0, c.len))
         return stance__err(err, STANCE_E_MODEL, name, 0, -1, "carriage return or NUL byte in model");
@@ -659,25 +714,37 @@ static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines)
             rowc[np] = i < cls ? i : i - 1;
             np++;
         }
+        /* Entries are parsed a batch at a time and their weight rows prefetched before
+           any is updated: the rows are scattered over the whole table, and waiting for
+           each in turn was most of the start-up time. */
         long prev = 0;
         while (q < end) {
-            const char *colon = memchr(q, ':', (size_t)(end - q));
-            long idx;
-            if (!colon || !parse_long(q, colon, 1, (long)dim, &idx))
-                return bad(c, "%s", "feature index must be an integer in 1..2^hash_bits");
-            if (idx <= prev)
-                return bad(c, "%s", "feature indices must be strictly ascending");
-            prev = idx;
-            const char *e = memchr(colon + 1, ' ', (size_t)(end - colon - 1));
-            if (!e)
-                e = end;
-            double val;
-            if (!parse_doubles(colon + 1, e, &val, 1))
-                return bad(c, "%s", "feature value must be a finite number");
-            double *w = m->W + (size_t)idx * m->wstride;
-            for (size_t t = 0; t < np; t++)
-                w[rowp[t]] += coef[rowc[t]] * val;
-            q = e < end ? e + 1 : e;
+            enum { BATCH = 32 };
+            long bidx[BATCH];
+            double bval[BATCH];
+            size_t nb = 0;
+            while (q < end && nb < BATCH) {
+                const char *colon = memchr(q, ':', (size_t)(end - q));
+                long idx;
+                if (!colon || !parse_long(q, colon, 1, (long)dim, &idx))
+                    return bad(c, "%s", "feature index must be an integer in 1..2^hash_bits");
+                if (idx <= prev)
+                    return bad(c, "%s", "feature indices must be strictly ascending");
+                prev = idx;
+                const char *e = memchr(colon + 1, ' ', (size_t)(end - colon - 1));
+                if (!e)
+                    e = end;
+                if (!parse_doubles(colon + 1, e, &bval[nb], 1))
+                    return bad(c, "%s", "feature value must be a finite number");
+                bidx[nb++] = idx;
+                __builtin_prefetch(m->W + (size_t)idx * m->wstride, 1);
+                q = e < end ? e + 1 : e;
+            }
+            for (size_t b = 0; b < nb; b++) {
+                double *w = m->W + (size_t)bidx[b] * m->wstride;
+                for (size_t t = 0; t < np; t++)
+                    w[rowp[t]] += coef[rowc[t]] * bval[b];
+            }
         }
     }
     return STANCE_OK;

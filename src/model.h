@@ -66,6 +66,11 @@ stance_status stance__model_write_libsvm(const stance_model *m, FILE *f, stance_
 
 uint64_t stance__fnv1a64(const void *buf, size_t len, uint64_t h);
 
+/* A plain decimal in [s, e) ("-0.0416", "12.5"; at most 15 significant digits, no
+   exponent) parsed exactly as strtod would; 0 for anything else (the loader then uses
+   strtod). */
+int stance__parse_decimal_fast(const char *s, const char *e, double *out);
+
 /* gzip in memory, through the allocation hook: inflate (at most 256 MiB) and deflate
    (deterministic: no name, no time stamp). */
 stance_status stance__gunzip(const char *buf, size_t len, const char *name, char **out, size_t *outlen,

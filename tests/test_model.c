@@ -454,3 +454,48 @@ Test(validator, libsvm_path_rereads_the_file_and_notices_a_change)
     free(small);
     free(big);
 }
+
+/* The loader's fast number path must give strtod's double bit for bit, or hand over. */
+Test(numbers, fast_decimals_equal_strtod)
+{
+    unsigned long long x = 88172645463325252ULL; /* xorshift64 */
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    char buf[64];
+    size_t taken = 0;
+    for (int i = 0; i < 1000000; i++) {
+        size_t n = 0;
+        if (NEXT() % 4 == 0)
+            buf[n++] = '-';
+        int ints = (int)(NEXT() % 4), fracs = (int)(NEXT() % 19);
+        for (int d = 0; d < ints; d++)
+            buf[n++] = (char)('0' + NEXT() % 10);
+        if (fracs || NEXT() % 2) {
+            buf[n++] = '.';
+            for (int d = 0; d < fracs; d++)
+                buf[n++] = (char)('0' + (NEXT() % 3 ? NEXT() % 10 : 0));
+        }
+        buf[n] = 0;
+        double fast;
+        if (!stance__parse_decimal_fast(buf, buf + n, &fast))
+            continue;
+        taken++;
+        char *stop;
+        double slow = strtod(buf, &stop);
+        cr_assert_eq(*stop, 0, "fast path took '%s', which strtod does not read whole", buf);
+        cr_assert(!memcmp(&fast, &slow, sizeof fast), "'%s': fast %.17g, strtod %.17g", buf, fast, slow);
+    }
+#undef NEXT
+    cr_assert_gt(taken, 500000, "the fast path took only %zu of a million decimals", taken);
+    const char *mine[] = {"0.175", "-0.0416", "12", "1.", ".5", "-0", "0.22698949379346"};
+    for (size_t i = 0; i < sizeof mine / sizeof *mine; i++) {
+        double v;
+        cr_assert(stance__parse_decimal_fast(mine[i], mine[i] + strlen(mine[i]), &v), "'%s' not taken", mine[i]);
+        cr_assert_eq(v, strtod(mine[i], NULL), "'%s'", mine[i]);
+    }
+    const char *others[] = {"", "-", ".", "1e-05", "inf", "nan", "+1", "0x10", "1.2.3", "0.2269894937934627", "1 2"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        double v;
+        cr_assert_not(stance__parse_decimal_fast(others[i], others[i] + strlen(others[i]), &v),
+                      "'%s' should go to strtod", others[i]);
+    }
+}

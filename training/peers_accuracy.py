@@ -3,6 +3,8 @@
 the shipped model (train + dev) and report macro-F1 on the test split and its hard subset,
 beside stance's own figure. Needs Debian's `fasttext` and `python3-sklearn`; run with
 /usr/bin/python3. Usage: training/peers_accuracy.py [--stance build/stance] [--model M] [--corpus C]
+[--eval FILE]. With --eval, every line of FILE is the test set instead of the corpus's test
+split (e.g. training/pending/*.jsonl: quotes by writers the shipped model never read).
 """
 import argparse
 import json
@@ -20,10 +22,14 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--stance", default="build/stance")
 ap.add_argument("--model", default="models/stance.model")
 ap.add_argument("--corpus", default="training/corpus.jsonl", help="labelled JSONL with split fields")
+ap.add_argument("--eval", help="labelled JSONL to test on, every line (default: the corpus's test split)")
 a = ap.parse_args()
 rows = [json.loads(l) for l in open(a.corpus, encoding="utf-8")]
 train = [r for r in rows if r["split"] in ("train", "dev")]
-test = [r for r in rows if r["split"] == "test"]
+if a.eval:
+    test = [json.loads(l) for l in open(a.eval, encoding="utf-8")]
+else:
+    test = [r for r in rows if r["split"] == "test"]
 hard = [i for i, r in enumerate(test) if r["hard"]]
 gold = [r["label"] for r in test]
 

@@ -416,28 +416,26 @@ static stance_status load_text(const char *buf, size_t len, const char *name, in
         while (b > 0 && buf[b - 1] != '\n')
             b--;
         static const char ck[] = "checksum fnv1a64 ";
-        /* the last line's number, for error messages only (counting costs a pass) */
-#define LASTLINE() count_lines(buf, b)
+        /* count_lines(buf, b), the last line's number, costs a pass: errors only */
         if (e - b != sizeof ck - 1 + 16 || memcmp(buf + b, ck, sizeof ck - 1))
-            return stance__err(err, STANCE_E_MODEL, name, LASTLINE(), -1,
+            return stance__err(err, STANCE_E_MODEL, name, count_lines(buf, b), -1,
                                "missing or malformed 'checksum fnv1a64' line");
         uint64_t want = 0;
         for (size_t i = b + sizeof ck - 1; i < e; i++) {
             char h = buf[i];
             int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
             if (d < 0)
-                return stance__err(err, STANCE_E_MODEL, name, LASTLINE(), -1, "malformed checksum");
+                return stance__err(err, STANCE_E_MODEL, name, count_lines(buf, b), -1, "malformed checksum");
             want = want << 4 | (uint64_t)d;
         }
         uint64_t got = stance__fnv1a64(buf, b, STANCE_FNV_OFFSET);
         if (got != want)
-            return stance__err(err, STANCE_E_MODEL, name, LASTLINE(), -1,
+            return stance__err(err, STANCE_E_MODEL, name, count_lines(buf, b), -1,
                                "checksum mismatch: the file was changed or truncated "
                                "(stored %016llx, computed %016llx)",
                                (unsigned long long)want, (unsigned long long)got);
         c.len = b; /* parse only what the checksum covers */
         checksum = want;
-#undef LASTLINE
     }
     if (memchr(buf, '\r', c.len) || memchr(buf, 0, c.len))
         return stance__err(err, STANCE_E_MODEL, name, 0, -1, "carriage return or NUL byte in model");

@@ -104,6 +104,21 @@ Test(validator, any_changed_byte_is_caught)
         cr_assert_neq(stance_model_load_mem(b, model_len, "x", &m, &err), STANCE_OK, "flip at %zu accepted", pos);
         cr_assert_null(m);
     }
+    /* the message names the checksum line, the file's last */
+    long lines = 0;
+    for (size_t i = 0; i < model_len; i++)
+        lines += model_text[i] == '\n';
+    memcpy(b, model_text, model_len);
+    size_t pos = model_len / 2;
+    while (b[pos] == '\n')
+        pos++; /* keep the line count */
+    b[pos] ^= 0x01;
+    stance_model *m = NULL;
+    stance_error err;
+    stance_error_clear(&err);
+    cr_assert_eq(stance_model_load_mem(b, model_len, "x", &m, &err), STANCE_E_MODEL);
+    cr_assert_eq(err.line, lines, "checksum error on line %ld, the file has %ld", err.line, lines);
+    cr_assert_not_null(strstr(err.text, "checksum mismatch"), "%s", err.text);
     free(b);
 }
 

@@ -677,6 +677,11 @@ static stance_status parse_libsvm(cursor *c, stance_model *m, long nlines)
     m->wstride = P + 1;
     while (m->wstride & (m->wstride - 1))
         m->wstride++; /* a power of two, so rows never straddle a cache line needlessly */
+    size_t table = ((dim + 1) * m->wstride + 8) * sizeof(double);
+    if (table > STANCE_MAX_TABLE_BYTES)
+        return stance__err(c->err, STANCE_E_MODEL, c->name, c->lineno, -1,
+                           "the weight table for %zu features and %zu labels would take %zu MiB (limit %zu MiB)", dim,
+                           k, table >> 20, STANCE_MAX_TABLE_BYTES >> 20);
     if (!(m->W_raw = stance__calloc((dim + 1) * m->wstride + 8, sizeof(double))))
         return stance__err(c->err, STANCE_E_NOMEM, c->name, c->lineno, -1, "out of memory");
     m->W = (double *)(((uintptr_t)m->W_raw + 63) & ~(uintptr_t)63);

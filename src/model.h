@@ -36,6 +36,9 @@
 
 #define STANCE_MODEL_MAGIC "stance-model 1"
 #define STANCE_MAX_INFO 32
+/* The collapsed weight table's limit: 2^24 features with 3 labels (512 MiB) fit, 2^24
+   with 8 labels (4 GiB) does not; a bundle asking for more is refused, not allocated. */
+#define STANCE_MAX_TABLE_BYTES ((size_t)1 << 30)
 
 struct stance_model {
     stance_features_config cfg;

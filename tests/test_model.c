@@ -514,3 +514,21 @@ Test(numbers, fast_decimals_equal_strtod)
                       "'%s' should go to strtod", others[i]);
     }
 }
+
+/* A bundle whose header asks for a weight table over the limit (2^24 features, 8 labels:
+   4 GiB) is refused with the size, before anything is allocated. Found by fuzz_model_sum. */
+Test(validator, oversized_weight_table_is_refused)
+{
+    size_t len = 0;
+    char *raw = slurp(STANCE_SOURCE_DIR "/tests/fuzz/regressions/fuzz_model_sum/weight-table-4gib", &len);
+    cr_assert_not_null(raw);
+    char *text = malloc(len + 1);
+    memcpy(text, raw, len);
+    text[len] = 0;
+    size_t fixed_len;
+    char *fixed = mutate(text, "stance-model 1", "stance-model 1", &fixed_len); /* a valid checksum */
+    expect_reject(fixed, fixed_len, "would take 4096 MiB (limit 1024 MiB)");
+    free(fixed);
+    free(text);
+    free(raw);
+}

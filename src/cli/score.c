@@ -22,6 +22,7 @@
 #include "lines.h"
 #include "out.h"
 #include "progress.h"
+#include "jsonline.h"
 #include "segeval.h"
 
 enum { MODE_ARTICLES, MODE_QUOTES, MODE_LINES };
@@ -48,6 +49,7 @@ typedef struct {
     size_t begin, end;
     outbuf out;
     stance_scratch *scratch;
+    jl_scratch jl; /* decoded strings of --quotes lines read by the fast path */
     /* the first error in this run */
     int failed;
     size_t fail_at;
@@ -127,8 +129,16 @@ static void fail(worker *w, size_t at, const char *fmt, ...)
 
 /* ---- streams */
 
-static void put_id(outbuf *o, json_t *id)
+/* The id as jansson reads it (id), or as the fast path read it (fq, when id is NULL). */
+static void put_id(outbuf *o, json_t *id, const jl_quote *fq)
 {
+    if (!id) {
+        if (fq->id_kind == JL_ID_STRING)
+            out_jstr(o, fq->id, fq->idlen);
+        else
+            out_raw(o, fq->id, fq->idlen); /* an integer, true, false or null, as jansson prints it */
+        return;
+    }
     if (json_is_string(id))
         out_jstr(o, json_string_value(id), json_string_length(id));
     else {
@@ -145,7 +155,11 @@ static void stream_one(worker *w, size_t i, const char *name)
     const char *text = it->text;
     size_t len = it->len;
     json_t *doc = NULL, *id = NULL;
-    if (op->mode == MODE_QUOTES) {
+    jl_quote fq = {0};
+    if (op->mode == MODE_QUOTES && jl_parse(it->text, it->len, &w->jl, &fq) == 1) {
+        text = fq.text;
+        len = fq.len;
+    } else if (op->mode == MODE_QUOTES) {
         json_error_t je;
         doc = json_loadb(it->text, it->len, 0, &je);
         if (!doc) {
@@ -173,8 +187,8 @@ static void stream_one(worker *w, size_t i, const char *name)
     stance_score(op->m, w->scratch, text, len, &r, NULL);
     outbuf *o = &w->out;
     if (op->fmt == FMT_TSV || op->fmt == FMT_TABLE) {
-        if (id)
-            put_id(o, id);
+        if (id || fq.id_kind)
+            put_id(o, id, &fq);
         else
             out_printf(o, "%ld", it->lineno);
         const char *lab = stance_model_label(op->m, (size_t)r.label);
@@ -184,9 +198,9 @@ static void stream_one(worker *w, size_t i, const char *name)
             out_printf(o, "\t%s\t%.6f\n", lab, r.confidence);
     } else {
         out_char(o, '{');
-        if (id) {
+        if (id || fq.id_kind) {
             out_cstr(o, "\"id\":");
-            put_id(o, id);
+            put_id(o, id, &fq);
         } else {
             out_printf(o, "\"line\":%ld", it->lineno);
         }
@@ -652,6 +666,7 @@ static int score_or_segment(int argc, char **argv, int segment)
     }
     for (int i = 0; i < nthreads; i++) {
         stance_scratch_free(ws[i].scratch);
+        jl_scratch_free(&ws[i].jl);
         out_free(&ws[i].out);
     }
     stance_model_free(m);

@@ -4,10 +4,13 @@
  * The bytes are a stream read by stance_lines (any line ends, BOM, NULs, over-long
  * lines); each line is scored as plain text (what --lines --lossy does) and, when it
  * parses as a JSON object with a "text" string, its text is scored and explained
- * (what --quotes does). The model is tests/fuzz/small.model, loaded once.
+ * (what --quotes does). The CLI's fast path for flat JSON lines must agree with jansson
+ * on every line it takes (tests/jsonline_check.h). The model is tests/fuzz/small.model,
+ * loaded once.
  */
 #include <jansson.h>
 
+#include "../jsonline_check.h"
 #include "fuzz_common.h"
 #include "lines.h"
 
@@ -54,6 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         consumed += lr.len;
         FUZZ_CHECK(consumed <= size);
         fuzz_score(fq_model, fq_scratch, lr.buf, lr.len);
+        static jl_scratch js;
+        int taken;
+        const char *why;
+        FUZZ_CHECK(jl_agrees(lr.buf, lr.len, &js, &taken, &why));
         json_error_t je;
         json_t *doc = json_loadb(lr.buf, lr.len, 0, &je);
         if (!doc) {

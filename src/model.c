@@ -123,23 +123,16 @@ static int parse_doubles(const char *s, const char *end, double *out, size_t n)
         size_t l = (size_t)(e - s);
         if (l == 0 || l >= sizeof tmp)
             return 0;
-        if (stance__parse_decimal_fast(s, e, &out[i])) {
-            s = e;
-            if (i + 1 < n) {
-                if (s >= end || *s != ' ')
-                    return 0;
-                s++;
-            }
-            continue;
+        if (!stance__parse_decimal_fast(s, e, &out[i])) {
+            memcpy(tmp, s, l);
+            tmp[l] = 0;
+            char *stop;
+            errno = 0;
+            double v = strtod(tmp, &stop);
+            if (*stop || errno == ERANGE || !isfinite(v))
+                return 0;
+            out[i] = v;
         }
-        memcpy(tmp, s, l);
-        tmp[l] = 0;
-        char *stop;
-        errno = 0;
-        double v = strtod(tmp, &stop);
-        if (*stop || errno == ERANGE || !isfinite(v))
-            return 0;
-        out[i] = v;
         s = e;
         if (i + 1 < n) {
             if (s >= end || *s != ' ')

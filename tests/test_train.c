@@ -73,6 +73,16 @@ static stance_train_options quick(void)
     return o;
 }
 
+/* data: a path in the temp folder holding 60 quotes a label; quick options, plain-text bundle. */
+static stance_train_options small_plain(char *data, size_t size)
+{
+    snprintf(data, size, "%s/d.jsonl", dir);
+    write_small(data, 60);
+    stance_train_options o = quick();
+    o.compress = 0;
+    return o;
+}
+
 Test(train, same_seed_same_bytes_and_seed_recorded)
 {
     char data[128], m1[128], m2[128], m3[128];
@@ -250,12 +260,9 @@ Test(train, parameters_are_declared_once)
 Test(train, gram_and_linear_kernel_paths_agree)
 {
     char data[128], mg[128], ml[128];
-    snprintf(data, sizeof data, "%s/d.jsonl", dir);
+    stance_train_options o = small_plain(data, sizeof data);
     snprintf(mg, sizeof mg, "%s/g.model", dir);
     snprintf(ml, sizeof ml, "%s/l.model", dir);
-    write_small(data, 60);
-    stance_train_options o = quick();
-    o.compress = 0;
     stance_error err;
     stance_error_clear(&err);
     cr_assert_eq(stance_train(data, mg, &o, NULL, &err), STANCE_OK, "%s", err.text);
@@ -331,12 +338,9 @@ static int most_sv_digits(const char *bundle)
 Test(train, digits_bound_the_saved_support_vector_values)
 {
     char data[128], m3[128], m0[128];
-    snprintf(data, sizeof data, "%s/d.jsonl", dir);
+    stance_train_options o = small_plain(data, sizeof data);
     snprintf(m3, sizeof m3, "%s/d3.model", dir);
     snprintf(m0, sizeof m0, "%s/d0.model", dir);
-    write_small(data, 60);
-    stance_train_options o = quick();
-    o.compress = 0;
     stance_error err;
     stance_error_clear(&err);
     cr_assert_eq(o.digits, 3, "the default keeps three digits");
